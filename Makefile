@@ -1,0 +1,38 @@
+# tdkg: two commands on a fresh machine — `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STORE  ?= tdkg-store
+SHARED ?= ../shared
+
+.PHONY: venv install run test eval bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]'
+
+venv: install
+
+run: install
+	$(BIN)/tdkg --store $(STORE) load data/articles
+	$(BIN)/tdkg --store $(STORE) stats
+	$(BIN)/tdkg --store $(STORE) query --saved partners-of-country --param country=EG
+
+test: install
+	$(BIN)/python -m pytest
+
+eval: install
+	rm -rf .eval-store
+	$(BIN)/tdkg --store .eval-store load data/articles
+	$(BIN)/tdkg --store .eval-store export --format nq --out .eval-store.nq
+	$(BIN)/python $(SHARED)/eval/score.py --gold $(SHARED)/eval/dev \
+	    --data .eval-store.nq --data ontology/tdkg.ttl --data ontology/topics.ttl
+
+bench: install
+	$(BIN)/python bench/pipeline.py
+
+clean:
+	rm -rf $(VENV) $(STORE) .eval-store .eval-store.nq *.egg-info
