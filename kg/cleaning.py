@@ -1,0 +1,95 @@
+"""Article text -> cleaned text: page furniture removed before anything is extracted.
+
+A news page carries its site name, the date of the page, the editor, menus,
+ads, tag lists, share buttons, comment sections and lists of related news —
+which name other states and ministers. Extraction must never see them.
+
+The rules are layout rules plus the patterns of ``data/furniture.tsv``:
+
+- a *body* line is a real paragraph: long, or ending like a sentence;
+- before the first body line only the headline survives (the last line of
+  five words or more);
+- after the last body line nothing survives but sentences;
+- lines matched by a furniture pattern go; a related-news marker takes the
+  headline-like lines after it with it; a comment-section marker ends the article.
+
+>>> clean("موقع الخبر\\nرئيس التحرير فلان\\nوقع البلدان مذكرة تفاهم في مجال الاتصالات وتكنولوجيا المعلومات اليوم.\\nتعليقات القراء\\nمصر تلتقي تونس")
+Cleaned(title='', paragraphs=['وقع البلدان مذكرة تفاهم في مجال الاتصالات وتكنولوجيا المعلومات اليوم.'])
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from . import lexicon
+from .text import fold, strip_marks
+
+_SENTENCE_END = re.compile(r"[.!؟?:»\"”)]\s*$")
+_BULLET = re.compile(r"^\s*[•·\-*–—►▪■|]")
+_WORD = re.compile(r"[\w\u0600-\u06FF]+")
+
+
+@dataclass
+class Cleaned:
+    title: str
+    paragraphs: list[str]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(([self.title] if self.title else []) + self.paragraphs)
+
+
+def _words(line: str) -> int:
+    return len(_WORD.findall(line))
+
+
+def is_body(line: str) -> bool:
+    """A paragraph of the article rather than a header, menu item or headline."""
+    n = _words(line)
+    return n >= 14 or (n >= 7 and bool(_SENTENCE_END.search(line)))
+
+
+def _furniture_kind(line: str) -> str | None:
+    f = fold(line.strip())
+    for kind, pattern in lexicon.furniture():
+        if pattern.match(f):
+            # a long real sentence that merely starts like a byline stays
+            if kind == "line" and _words(line) > 25:
+                continue
+            return kind
+    return None
+
+
+def clean(text: str) -> Cleaned:
+    """Remove page furniture; return the headline (if any) and the body paragraphs."""
+    lines = [" ".join(strip_marks(l).split()) for l in text.splitlines()]
+    lines = [l for l in lines if l]
+    kept: list[tuple[int, str]] = []
+    in_related = False
+    for i, line in enumerate(lines):
+        kind = _furniture_kind(line)
+        if kind == "end":
+            break
+        if kind == "related":
+            in_related = True
+            continue
+        if in_related:
+            if is_body(line) and _words(line) >= 15:
+                in_related = False
+            else:
+                continue
+        if kind == "line" or _BULLET.match(line) and _words(line) < 14:
+            continue
+        kept.append((i, line))
+    body_idx = [j for j, (_, l) in enumerate(kept) if is_body(l)]
+    if not body_idx:
+        # no paragraph at all: keep the longest lines so a short item still yields its facts
+        return Cleaned("", [l for _, l in kept if _words(l) >= 5])
+    first, last = body_idx[0], body_idx[-1]
+    title = ""
+    for _, l in reversed(kept[:first]):
+        if _words(l) >= 5:
+            title = l
+            break
+    middle = [l for _, l in kept[first:last + 1] if is_body(l) or _words(l) >= 5]
+    return Cleaned(title, middle)
