@@ -26,7 +26,7 @@ from .text import fold, strip_marks
 
 _SENTENCE_END = re.compile(r"[.!؟?:»\"”)]\s*$")
 _BULLET = re.compile(r"^\s*[•·\-*–—►▪■|]")
-_WORD = re.compile(r"[\w\u0600-\u06FF]+")
+_WORD = re.compile(r"\w+")
 
 
 @dataclass

@@ -23,7 +23,7 @@ _LETTERS = str.maketrans({
 })
 # A token is a run of letters/digits; anything else that is not a space is a
 # one-character punctuation token (quotes, commas, brackets, dashes…).
-_TOKEN = re.compile(r"[\w\u0600-\u06FF]+|[^\w\s]", re.UNICODE)
+_TOKEN = re.compile(r"\w+|[^\w\s]")
 SENTENCE_END = re.compile(r"(?<=[.!?؟])\s+|\n+")
 
 # Clitic prefixes that attach to a following word: conjunctions و/ف,
@@ -89,7 +89,7 @@ def tokenize(text: str) -> list[Token]:
     return [Token(m.group(), fold(m.group()), m.start(), m.end()) for m in _TOKEN.finditer(text)]
 
 
-_ABBREV = re.compile(r"(?<![\w\u0600-\u06FF])([\w\u0600-\u06FF])\.\s")
+_ABBREV = re.compile(r"(?<!\w)(\w)\.\s")
 
 
 def sentences(paragraph: str) -> list[str]:

@@ -1,0 +1,403 @@
+"""Cleaned article -> :class:`~kg.records.ArticleRecords`: the story read from its mentions.
+
+Steps, each a small pure function:
+
+1. sentences are analysed for mentions (:mod:`kg.mentions`);
+2. mentions become entities of the article (one person under two spellings is one);
+3. the *story* is weighed: which states it is about, and which one it is told
+   from (news names its own officials without a nationality and marks the
+   foreign ones: "نظيره المصري"), so unmarked officials get the home state;
+4. accords and engagements are read from their cue words, with their status,
+   parties and participants, places, topics and dates.
+
+>>> r = extract_text("وقعت مصر وتونس مذكرة تفاهم في مجال الذكاء الاصطناعي.", "demo")
+>>> [(a.type, a.status, a.parties) for a in r.agreements]
+[('MemorandumOfUnderstanding', 'signed', ['country:EG', 'country:TN'])]
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+
+from . import identity
+from .cleaning import Cleaned, clean
+from .lexicon import countries
+from .matching import find_all, match_at
+from .mentions import (OrgMention, PersonMention, Sentence, analyse, cue_tables, find_organizations,
+                       find_persons, find_places, find_topics, states_named)
+from .records import Agreement, ArticleRecords, Engagement, Organization, Person, Place
+from .text import fold, sentences as split_sentences
+
+MONTHS = {
+    "يناير": 1, "فبراير": 2, "مارس": 3, "ابريل": 4, "مايو": 5, "يونيو": 6, "يوليو": 7,
+    "اغسطس": 8, "سبتمبر": 9, "اكتوبر": 10, "نوفمبر": 11, "ديسمبر": 12,
+    "كانون الثاني": 1, "شباط": 2, "اذار": 3, "نيسان": 4, "ايار": 5, "حزيران": 6, "تموز": 7,
+    "اب": 8, "ايلول": 9, "تشرين الاول": 10, "تشرين الثاني": 11, "كانون الاول": 12,
+    "جانفي": 1, "فيفري": 2, "افريل": 4, "ماي": 5, "جوان": 6, "جويليه": 7, "اوت": 8,
+    "يونيه": 6, "يوليه": 7,
+}
+_DATE = re.compile(r"(\d{1,2})\s+(?:من\s+)?(" + "|".join(sorted(MONTHS, key=len, reverse=True))
+                   + r")(?:\s*/\s*\S+)?\s+(?:(?:عام|سنه)\s+)?(\d{4})")
+_AGREED = re.compile(r"(?:^|\s)[وف]?(?:اتفق|اتفقا|اتفقت|اتفقتا|اتفقنا|يتفق|تتفق|يتفقان|الاتفاق|اتفاق)"
+                     r"(?:\s+\S+){0,6}?\s+علي\s+(?:تعزيز\s+)?التعاون")
+_PRESENCE = {"بحضور", "برعايه", "رعايه", "حضور", "مظله", "بمشاركه"}
+
+
+def extract_text(text: str, article_id: str, source_file: str = "") -> ArticleRecords:
+    """Extract one article's records from its raw text (furniture included)."""
+    cleaned = clean(text)
+    return extract_cleaned(cleaned, article_id, source_file or article_id + ".txt",
+                           hashlib.sha256(text.encode("utf-8")).hexdigest())
+
+
+def extract_cleaned(cleaned: Cleaned, article_id: str, source_file: str, sha256: str) -> ArticleRecords:
+    texts = ([cleaned.title] if cleaned.title else []) + \
+        [s for p in cleaned.paragraphs for s in split_sentences(p)]
+    sents = [analyse(t, i) for i, t in enumerate(texts)]
+    rec = ArticleRecords(article_id, sha256, source_file, cleaned.title, texts)
+
+    person_mentions = [(s, pm) for s in sents for pm in find_persons(s)]
+    org_mentions = [(s, om) for s in sents for om in find_organizations(s)]
+    persons, person_of = _resolve_persons(person_mentions)
+    orgs, org_of = _resolve_orgs(org_mentions, sents)
+
+    # persons whose role names an organisation take its state ("رئيس مجلس إدارة اتحاد بيتا")
+    for (s, pm) in person_mentions:
+        p = person_of.get((s.index, pm.start))
+        if p and not p.country:
+            for o_start in pm.role_orgs:
+                o = org_of.get((s.index, o_start))
+                if o and o.country:
+                    p.country = o.country
+
+    excluded = {s.index: {k for (_, pm) in person_mentions if _ is s for k in range(pm.start, pm.end)}
+                for s in sents}
+    counts: Counter[str] = Counter()
+    first_seen: dict[str, int] = {}
+    for s in sents:
+        for iso in states_named(s, excluded[s.index]):
+            counts[iso] += 1
+            first_seen.setdefault(iso, s.index)
+    for a in [*persons, *orgs]:
+        if a.country:
+            counts[a.country] += 1
+            first_seen.setdefault(a.country, a.sentences[0])
+    story = [iso for iso, n in sorted(counts.items(), key=lambda kv: (-kv[1], first_seen[kv[0]]))
+             if n >= 2]
+    pair = story[:2] if len(story) >= 2 else []
+    marked = {pm.country for (_, pm) in person_mentions if pm.country}
+    rec.home = _home(pair, story, marked, first_seen)
+    for p in persons:
+        if not p.country and rec.home and (p.roles or len(story) <= 2):
+            p.country = rec.home
+    for o in orgs:
+        if not o.country and not o.international and rec.home:
+            o.country = rec.home
+    orgs = _merge_orgs(orgs)
+
+    rec.persons, rec.organizations = persons, orgs
+    rec.countries = [iso for iso in sorted(counts, key=lambda k: first_seen[k])]
+    rec.places = _places(sents)
+    for s in sents:
+        for code in find_topics(s):
+            if code not in rec.topics:
+                rec.topics.append(code)
+
+    actors_in = _actors_by_sentence(sents, persons, orgs)
+    rec.agreements = _agreements(sents, actors_in, pair)
+    rec.engagements = _engagements(sents, actors_in, pair, rec.agreements, rec.places)
+    for item in [*rec.agreements, *rec.engagements]:
+        item.topics = _topics_of(sents, item.sentences)
+        item.date = _date_of(texts, item.sentences)
+    if not rec.agreements and not rec.engagements:
+        rec.warnings.append("no cooperation between two states found: stored with its mentions only")
+    return rec
+
+
+# ---------------------------------------------------------------- entities
+
+def _resolve_persons(mentions: list[tuple[Sentence, PersonMention]]):
+    by_key: dict[str, Person] = {}
+    person_of: dict[tuple[int, int], Person] = {}
+    singles = []
+    for s, pm in mentions:
+        if pm.single:
+            singles.append((s, pm))
+            continue
+        key = identity.person_key(pm.label)
+        p = by_key.get(key)
+        if p is None:
+            p = by_key[key] = Person(key, pm.label)
+        elif pm.label != p.label and pm.label not in p.alt_labels:
+            p.alt_labels.append(pm.label)
+        if pm.role and pm.role not in p.roles:
+            p.roles.append(pm.role)
+        p.country = p.country or pm.country
+        if s.index not in p.sentences:
+            p.sentences.append(s.index)
+        person_of[(s.index, pm.start)] = p
+    # "وقال طلعت": a surname alone is the person of that family name, if one is known
+    for s, pm in singles:
+        last = identity.skeleton(pm.label)
+        hits = [p for p in by_key.values() if p.key.split()[-1] == last]
+        if len(hits) == 1:
+            p = hits[0]
+            if s.index not in p.sentences:
+                p.sentences.append(s.index)
+            if pm.role and pm.role not in p.roles:
+                p.roles.append(pm.role)
+            p.country = p.country or pm.country
+            person_of[(s.index, pm.start)] = p
+    return list(by_key.values()), person_of
+
+
+def _resolve_orgs(mentions: list[tuple[Sentence, OrgMention]], sents: list[Sentence]):
+    orgs: list[Organization] = []
+    org_of: dict[tuple[int, int], Organization] = {}
+    by_alias: dict[str, Organization] = {}
+    for s, om in mentions:
+        # "اتحاد "بيتا"" is the body already known as "بيتا"
+        known = next((by_alias[fold(a)] for a in om.aliases if fold(a) in by_alias), None)
+        key = identity.org_key(om.label, om.country)
+        o = known or next((x for x in orgs if identity.org_key(x.label, x.country) == key
+                           or (om.country is None and identity.org_key(x.label, None).split("@")[0]
+                               == key.split("@")[0])), None)
+        if o is None:
+            o = Organization("", om.label, country=om.country, international=om.international,
+                             head=om.head)
+            orgs.append(o)
+        elif om.label != o.label and om.label not in o.alt_labels:
+            o.alt_labels.append(om.label)
+        o.country = o.country or om.country
+        for a in om.aliases:
+            if a not in o.alt_labels and a != o.label:
+                o.alt_labels.append(a)
+            by_alias[fold(a)] = o
+        if s.index not in o.sentences:
+            o.sentences.append(s.index)
+        org_of[(s.index, om.start)] = o
+    # bare aliases elsewhere: 'إنجازات بيتا', 'في مقر "بيتا"'
+    if by_alias:
+        for s in sents:
+            for t in s.tokens:
+                for cand in (t.fold, t.fold[1:] if len(t.fold) > 3 else ""):
+                    o = by_alias.get(cand)
+                    if o and s.index not in o.sentences:
+                        o.sentences.append(s.index)
+    return orgs, org_of
+
+
+def _content(label: str) -> set[str]:
+    out = set()
+    for w in identity.skeleton(label).split()[1:]:
+        w = w[1:] if w.startswith(("و", "ل")) and len(w) > 4 and w[1:3] == "ال" else w
+        w = w[2:] if w.startswith("ال") and len(w) > 3 else w
+        w = w[2:] if w.startswith("لل") and len(w) > 3 else w
+        out.add(w)
+    return out
+
+
+def _merge_orgs(orgs: list[Organization]) -> list[Organization]:
+    """A shortened name of a body met earlier is the same body ("اتحاد التكنولوجيا في ليتوانيا")."""
+    kept: list[Organization] = []
+    for o in orgs:
+        target = next((k for k in kept if k.head == o.head and k.country == o.country
+                       and _content(o.label) and _content(o.label) <= _content(k.label)
+                       and len(_content(o.label)) < len(_content(k.label))), None)
+        if target:
+            for lab in [o.label, *o.alt_labels]:
+                if lab not in target.alt_labels and lab != target.label:
+                    target.alt_labels.append(lab)
+            target.sentences = sorted(set(target.sentences) | set(o.sentences))
+        else:
+            kept.append(o)
+    for o in kept:
+        o.key = identity.org_key(o.label, o.country)
+    return kept
+
+
+def _home(pair: list[str], story: list[str], marked: set[str], first_seen: dict[str, int]) -> str | None:
+    """The state the story is told from: of the two, the one whose people go unmarked."""
+    if not story:
+        return None
+    if len(pair) == 2:
+        unmarked = [c for c in pair if c not in marked]
+        if len(unmarked) == 1:
+            return unmarked[0]
+        return min(pair, key=lambda c: first_seen[c]) if not marked else story[0]
+    return story[0]
+
+
+def _places(sents: list[Sentence]) -> list[Place]:
+    out: dict[str, Place] = {}
+    for s in sents:
+        for pm in find_places(s):
+            key = identity.place_key(pm.label)
+            p = out.setdefault(key, Place(key, pm.label, pm.country))
+            if s.index not in p.sentences:
+                p.sentences.append(s.index)
+    return list(out.values())
+
+
+def _actors_by_sentence(sents, persons, orgs) -> dict[int, dict]:
+    """For each sentence: the states it names as acting, and the persons and orgs in it."""
+    out = {}
+    for s in sents:
+        people = [p for p in persons if s.index in p.sentences]
+        bodies = [o for o in orgs if s.index in o.sentences]
+        states = states_named(s)
+        for a in [*people, *bodies]:
+            if a.country and a.country not in states:
+                states.append(a.country)
+        anaphor = bool(find_all(s.tokens, cue_tables()["pair"]))
+        out[s.index] = {"states": states, "persons": people, "orgs": bodies, "anaphor": anaphor,
+                        "presence": _presence_actors(s, people, bodies)}
+    return out
+
+
+def _presence_actors(s: Sentence, people, bodies) -> set[str]:
+    """Refs of actors only present or patronising ("بحضور …", "برعاية …"), not parties."""
+    present = set()
+    toks = s.tokens
+    for i, t in enumerate(toks):
+        if t.fold in _PRESENCE:
+            window = fold(s.text[t.end:toks[min(i + 14, len(toks) - 1)].end])
+            for a in [*people, *bodies]:
+                if fold(a.label) in window:
+                    present.add(a.ref)
+    return present
+
+
+def _parties(info: dict, pair: list[str]) -> list[str]:
+    states = list(info["states"])
+    if (info["anaphor"] or len(states) < 2) and pair:
+        states = list(dict.fromkeys(states + pair)) if len(states) < 2 else states
+    return states
+
+
+# ---------------------------------------------------------------- accords and engagements
+
+_COUNTS = {"مذكرتي": 2, "مذكرتا": 2, "اتفاقيتين": 2, "اتفاقيتي": 2, "اتفاقيتان": 2}
+_NUMBERS = {"ثلاث": 3, "ثلاثه": 3, "اربع": 4, "اربعه": 4, "خمس": 5, "خمسه": 5, "ست": 6, "سته": 6}
+
+
+def _status(s: Sentence, start: int) -> str | None:
+    """planned if the sentence speaks of the future or an intention, signed if of a signing."""
+    hits = {v for m in find_all(s.tokens, cue_tables()["status"]) for v in m.values}
+    if "planned" in hits:
+        return "planned"
+    if "signed" in hits:
+        return "signed"
+    return None
+
+
+def _agreements(sents: list[Sentence], actors_in: dict, pair: list[str]) -> list[Agreement]:
+    accords: list[tuple[Agreement, frozenset]] = []
+    last: Agreement | None = None
+    for s in sents:
+        info = actors_in[s.index]
+        mentions = []
+        for m in find_all(s.tokens, cue_tables()["accord"]):
+            anaphoric = m.end - m.start == 1 and s.tokens[m.start].fold.lstrip("وبل").startswith("ال")
+            n = _COUNTS.get(s.tokens[m.start].fold.lstrip("و"), 1)
+            if m.start > 0 and s.tokens[m.start - 1].fold in _NUMBERS:
+                n = _NUMBERS[s.tokens[m.start - 1].fold]
+            mentions.append((m.values[0], anaphoric, n, _status(s, m.start)))
+        if _AGREED.search(fold(s.text)) and not mentions:
+            mentions.append(("CooperationAgreement", False, 1, "agreed"))
+        for type_, anaphoric, n, status in mentions:
+            states = _parties(info, pair)
+            if anaphoric and last is not None:
+                target = [last]
+            else:
+                key = frozenset(states)
+                same = [a for a, k in accords if a.type == type_ and k == key]
+                if same and n == 1:
+                    target = same[:1]
+                else:
+                    if len(states) < 2:
+                        continue
+                    target = [Agreement(type_, status or "agreed") for _ in range(n)]
+                    accords.extend((a, key) for a in target)
+                    for a in target:
+                        a.parties = ["country:" + c for c in states]
+            for a in target:
+                if s.index not in a.sentences:
+                    a.sentences.append(s.index)
+                if status == "signed" or (status == "planned" and a.status == "agreed"):
+                    a.status = status
+                if status == "signed":
+                    for o in info["orgs"]:
+                        if o.ref not in info["presence"] and o.ref not in a.parties:
+                            a.parties.append(o.ref)
+                    for p in info["persons"]:
+                        if p.ref not in info["presence"] and p.ref not in a.signatories:
+                            a.signatories.append(p.ref)
+            last = target[-1]
+    return [a for a, _ in accords]
+
+
+def _engagements(sents, actors_in, pair, agreements, places) -> list[Engagement]:
+    groups: dict[tuple[str, frozenset], Engagement] = {}
+    skip = cue_tables()["skip_before"]
+    for s in sents:
+        info = actors_in[s.index]
+        for m in find_all(s.tokens, cue_tables()["engagement"]):
+            if "ل" in m.prefix:
+                continue
+            prev = m.start - 1
+            if prev >= 0 and (match_at(s.tokens, prev, skip) or
+                              (prev >= 1 and match_at(s.tokens, prev - 1, skip))):
+                continue
+            states = _parties(info, pair)
+            if len(states) < 2:
+                continue
+            _join(groups, m.values[0], states, s.index, info)
+    for a in agreements:
+        if a.status == "signed":
+            states = [p.split(":", 1)[1] for p in a.parties if p.startswith("country:")]
+            for i in a.sentences:
+                info = actors_in[i]
+                if _status(sents[i], 0) == "signed":
+                    _join(groups, "Signing", states, i, info)
+    out = list(groups.values())
+    for e in out:
+        e.places = [p.ref for p in places if set(p.sentences) & set(e.sentences)]
+    return out
+
+
+def _join(groups, type_, states, index, info):
+    e = groups.setdefault((type_, frozenset(states)), Engagement(type_))
+    for c in states:
+        if "country:" + c not in e.participants:
+            e.participants.append("country:" + c)
+    for a in [*info["persons"], *info["orgs"]]:
+        if a.ref not in e.participants:
+            e.participants.append(a.ref)
+    if index not in e.sentences:
+        e.sentences.append(index)
+
+
+def _topics_of(sents, indices) -> list[str]:
+    out = []
+    for i in indices:
+        for code in find_topics(sents[i]):
+            if code not in out:
+                out.append(code)
+    return out
+
+
+def _date_of(texts, indices) -> str | None:
+    for i in indices:
+        m = _DATE.search(fold(texts[i]))
+        if m:
+            day, month, year = int(m.group(1)), MONTHS[m.group(2)], int(m.group(3))
+            if 1 <= day <= 31 and 1990 <= year <= 2100:
+                return f"{year:04d}-{month:02d}-{day:02d}"
+    return None
+
+
+def country_labels(iso2: str) -> tuple[str, str]:
+    c = countries()[iso2]
+    return c.name_ar, c.name_en

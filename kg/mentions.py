@@ -1,0 +1,565 @@
+"""Mentions in one sentence: countries, places, topics, persons, organisations.
+
+Pure functions over a tokenised sentence and the lexicons. Each finder
+returns spans (token indices) with what the span says; the article-level
+stage (:mod:`kg.extract`) decides what they mean for the story.
+
+>>> s = analyse("استقبل الدكتور عمرو طلعت وزير الاتصالات نظيره الفلسطيني اسحق سدر بالقرية الذكية.")
+>>> [(p.label, p.country) for p in find_persons(s)]
+[('عمرو طلعت', None), ('اسحق سدر', 'PS')]
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from . import lexicon
+from .lexicon import CountryMention, Gazetteer
+from .matching import Match, find_all, match_at
+from .text import Token, bare, readings, tokenize
+
+QUOTES_OPEN = {'"': '"', "“": "”", "«": "»", "'": "'", "(": ")", "”": "“", "‘": "’"}
+LOCATIVE_BEFORE = {"في", "الي", "الى", "من", "مدينه", "بمدينه", "العاصمه", "محافظه", "بمحافظه",
+                   "مقر", "بمقر", "داخل"}
+LOCATIVE_PREFIXES = ("ب", "وب", "فب")
+_DIGITS = re.compile(r"^\d+$")
+
+
+# ---------------------------------------------------------------- lexicons
+
+@lru_cache(maxsize=1)
+def people_words() -> dict[str, Gazetteer]:
+    out: dict[str, Gazetteer] = {}
+    for kind, phrase, *_ in lexicon.rows("people.tsv"):
+        out.setdefault(kind, Gazetteer()).add(phrase, kind)
+    return out
+
+
+@lru_cache(maxsize=1)
+def org_words() -> dict[str, Gazetteer]:
+    out: dict[str, Gazetteer] = {}
+    for kind, phrase, *_ in lexicon.rows("orgs.tsv"):
+        out.setdefault(kind, Gazetteer()).add(phrase, kind)
+    return out
+
+
+@lru_cache(maxsize=1)
+def words() -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for kind, word, *_ in lexicon.rows("words.tsv"):
+        out.setdefault(kind, set()).add(lexicon.key(word)[0] if lexicon.key(word) else word)
+    return out
+
+
+@lru_cache(maxsize=1)
+def cue_tables() -> dict[str, Gazetteer]:
+    out: dict[str, Gazetteer] = {}
+    for r in lexicon.rows("cues.tsv"):
+        kind = r[0].strip()
+        value, phrase = (r[1].strip(), r[2]) if len(r) > 2 else ("", r[1])
+        out.setdefault(kind, Gazetteer()).add(phrase, value)
+    return out
+
+
+@lru_cache(maxsize=1)
+def topic_gazetteer() -> Gazetteer:
+    return lexicon.value_table("topics.tsv")
+
+
+@lru_cache(maxsize=1)
+def reserved_stems() -> frozenset[str]:
+    """Folded words that belong to a lexicon and so cannot be part of a name."""
+    stems: set[str] = set(words().get("stop", ())) | set(words().get("function", ()))
+    for table in (*people_words().values(), *org_words().values(), *cue_tables().values(),
+                  topic_gazetteer()):
+        for k in table.entries:
+            stems.update(k)
+    for k, vals in lexicon.country_gazetteer().entries.items():
+        stems.update(k)
+    return frozenset(stems)
+
+
+# ---------------------------------------------------------------- sentence
+
+@dataclass
+class Sentence:
+    index: int
+    text: str
+    tokens: list[Token]
+    countries: list[tuple[Match, CountryMention]] = field(default_factory=list)
+
+    def span_text(self, start: int, end: int) -> str:
+        return self.text[self.tokens[start].start:self.tokens[end - 1].end]
+
+
+def analyse(text: str, index: int = 0) -> Sentence:
+    """Tokenise a sentence and find its country mentions."""
+    s = Sentence(index, text, tokenize(text))
+    for m in find_all(s.tokens, lexicon.country_gazetteer()):
+        mention = m.values[0]
+        if mention.ambiguous and not m.prefix and not s.tokens[m.start].fold.startswith("ال"):
+            continue
+        s.countries.append((m, mention))
+    return s
+
+
+def is_locative(s: Sentence, m: Match) -> bool:
+    """'في موسكو', 'بمدينة رام الله', 'إلى القاهرة': a place, not a state acting."""
+    if m.prefix in LOCATIVE_PREFIXES:
+        return True
+    prev = _prev_word(s, m.start)
+    return prev is not None and s.tokens[prev].fold in LOCATIVE_BEFORE
+
+
+def _prev_word(s: Sentence, i: int) -> int | None:
+    j = i - 1
+    while j >= 0 and not s.tokens[j].is_word:
+        if s.tokens[j].text not in "/":
+            return None
+        j -= 1
+    return j if j >= 0 else None
+
+
+def country_at(s: Sentence, i: int) -> tuple[Match, CountryMention] | None:
+    for m, c in s.countries:
+        if m.start == i:
+            return m, c
+    return None
+
+
+def states_named(s: Sentence, exclude: set[int] = frozenset()) -> list[str]:
+    """ISO2 codes of the states this sentence names as actors, in order.
+
+    Capitals count only where they stand for their state (not 'في موسكو').
+    """
+    out = []
+    for m, c in s.countries:
+        if m.start in exclude:
+            continue
+        if c.kind == "capital" and is_locative(s, m):
+            continue
+        if c.iso2 not in out:
+            out.append(c.iso2)
+    return out
+
+
+# ---------------------------------------------------------------- topics, places
+
+def find_topics(s: Sentence) -> list[str]:
+    out = []
+    for m in find_all(s.tokens, topic_gazetteer()):
+        for code, _ in m.values:
+            if code not in out:
+                out.append(code)
+    return out
+
+
+@dataclass
+class PlaceMention:
+    label: str
+    country: str | None
+    start: int
+
+
+def find_places(s: Sentence) -> list[PlaceMention]:
+    """Cities and venues named where something happens ('بالقرية الذكية', 'في موسكو')."""
+    out = []
+    for m in find_all(s.tokens, lexicon.place_gazetteer()):
+        if not is_locative(s, m):
+            continue
+        name, iso2, _kind = m.values[0]
+        out.append(PlaceMention(s.span_text(m.start, m.end)[len(m.prefix):] if m.prefix else
+                                s.span_text(m.start, m.end), iso2 or None, m.start))
+    return out
+
+
+# ---------------------------------------------------------------- persons
+
+@dataclass
+class PersonMention:
+    label: str
+    start: int
+    end: int
+    role: str = ""
+    country: str | None = None     # stated by the role or a counterpart demonym
+    role_orgs: list[int] = field(default_factory=list)   # token starts of orgs in the role
+    single: bool = False           # a one-word (surname) mention, to be linked to a full name
+
+
+def _is_definite(tok: Token) -> bool:
+    """A definite noun, alone or after و/ل ('الاتصالات', 'وتكنولوجيا' is not, 'للتكنولوجيا' is).
+
+    Relative pronouns (الذي، التي) look definite but end a name.
+    """
+    if tok.fold in words().get("relative", ()):
+        return False
+    return any(stem.startswith("ال") and len(stem) > 3 for p, stem in readings(tok.fold)
+               if p in ("", "و", "لل", "ولل", "وال"))
+
+
+def _is_prepositional(tok: Token) -> bool:
+    """'بالقرية', 'وبمقر الوزارة': a prepositional phrase, which ends a role or a name."""
+    return any(stem.startswith("ال") and len(stem) > 3 for p, stem in readings(tok.fold)
+               if p in ("ب", "وب", "بال", "وبال", "ك", "كال"))
+
+
+def _name_like(tok: Token, position: int) -> bool:
+    if not tok.is_word or _DIGITS.match(tok.fold) or len(tok.fold) < 2:
+        return False
+    f = tok.fold
+    if f in reserved_stems() or any(stem in reserved_stems() for p, stem in readings(f)
+                                    if p in ("و", "ف") and len(stem) > 2):
+        return False
+    if f.startswith("ال"):
+        # family names like المصري are demonyms (reserved); السعدني, الحسيني may close a name
+        return position > 0 and f.endswith("ي") and len(f) >= 5
+    # a possessive suffix (اعجابه، لتطويرها) marks a common noun, not a name
+    if tok.text.endswith(("ه", "ها", "هم", "هما")) and len(f) >= 5 \
+            and f not in words().get("given_name", ()):
+        return False
+    return True
+
+
+def _name_run(s: Sentence, i: int, max_len: int = 4) -> int:
+    """End index of the name that starts at token i (i itself if none)."""
+    toks = s.tokens
+    j = i
+    while j < len(toks) and j - i < max_len:
+        t = toks[j]
+        if t.fold in ("عبد", "ابو", "بن", "ابن", "بنت") and j + 1 < len(toks) and toks[j + 1].is_word:
+            j += 2 if t.fold in ("عبد", "ابو") and toks[j + 1].fold.startswith("ال") else 1
+            continue
+        if not _name_like(t, j - i):
+            break
+        j += 1
+    # "عمرو طلعت أهمية اللقاء": a third word followed by a definite noun is the next phrase
+    if j - i >= 3 and j < len(toks) and toks[j].is_word and _is_definite(toks[j]) \
+            and toks[j - 1].fold not in words().get("given_name", ()):
+        j -= 1
+    return j
+
+
+def _skip_honorifics(s: Sentence, i: int) -> int:
+    toks = s.tokens
+    hon = people_words()["honorific"]
+    while i < len(toks):
+        if not toks[i].is_word and toks[i].text in "/.":
+            i += 1
+            continue
+        m = match_at(toks, i, hon)
+        if m and m.prefix in ("", "و", "ل", "لل", "ب", "ال"):
+            i = m.end
+            continue
+        break
+    return i
+
+
+def _role_phrase(s: Sentence, i: int) -> tuple[int, str | None, list[int]]:
+    """Parse a role phrase starting at a title word: its end, its state, orgs inside it.
+
+    "سفير الجمهورية الإسلامية الإيرانية لدى روسيا" -> state IR (the sender, before لدى).
+    """
+    toks = s.tokens
+    titles = people_words()["title"]
+    forms = {**org_words()["form"].entries, **org_words()["company"].entries}
+    m = match_at(toks, i, titles)
+    if not m:
+        return i, None, []
+    j, country, orgs, after_lada = m.end, None, [], False
+    while j < len(toks):
+        t = toks[j]
+        if not t.is_word:
+            if t.text in QUOTES_OPEN:
+                close = QUOTES_OPEN[t.text]
+                k = j + 1
+                while k < len(toks) and toks[k].text != close and k - j < 6:
+                    k += 1
+                if k < len(toks) and toks[k].text == close:
+                    j = k + 1
+                    continue
+            break
+        c = country_at(s, j)
+        if c:
+            cm, cmention = c
+            if country is None and not after_lada:
+                country = cmention.iso2
+            j = cm.end
+            continue
+        if t.fold == "لدي":
+            after_lada = True
+            j += 1
+            continue
+        if t.fold in ("في",) and j + 1 < len(toks) and (country_at(s, j + 1) or _is_definite(toks[j + 1])):
+            j += 1
+            continue
+        tm = match_at(toks, j, titles)
+        if tm:
+            j = tm.end
+            continue
+        if any((stem,) in forms for _, stem in readings(t.fold)):
+            orgs.append(j)
+            j += 1
+            continue
+        if _is_definite(t):
+            j += 1
+            continue
+        if t.fold in words().get("given_name", ()) or match_at(toks, j, people_words()["honorific"]):
+            break
+        # an idafa chain: up to two indefinite nouns, then a definite noun, a state or a quote
+        k = j
+        while k < len(toks) and k - j < 2 and toks[k].is_word and not _is_definite(toks[k]) \
+                and not country_at(s, k) and not _is_prepositional(toks[k]) \
+                and toks[k].fold not in words()["function"]:
+            k += 1
+        if k > j and k < len(toks) and (country_at(s, k) or (toks[k].is_word and _is_definite(toks[k]))
+                                        or toks[k].text in QUOTES_OPEN):
+            j = k
+            continue
+        break
+    return j, country, orgs
+
+
+def _role_label(s: Sentence, start: int, end: int) -> str:
+    """The role as written, without a leading conjunction: 'ورئيسة قسم …' -> 'رئيسة قسم …'."""
+    m = match_at(s.tokens, start, people_words()["title"])
+    text = s.span_text(start, end)
+    if m and m.prefix in ("و", "ف"):
+        text = text[1:]
+    return text
+
+
+def _demonym_after(s: Sentence, i: int) -> tuple[int, str | None]:
+    c = country_at(s, i)
+    if c and c[1].kind == "demonym":
+        return c[0].end, c[1].iso2
+    return i, None
+
+
+def find_persons(s: Sentence) -> list[PersonMention]:
+    """People named in a sentence, found by their titles, honorifics and context."""
+    toks = s.tokens
+    pw = people_words()
+    found: list[PersonMention] = []
+    taken: set[int] = set()
+
+    def add(start: int, end: int, role: str = "", country: str | None = None,
+            orgs: list[int] | None = None) -> PersonMention | None:
+        if end - start < 1 or any(k in taken for k in range(start, end)):
+            return None
+        single = end - start == 1
+        pm = PersonMention(s.span_text(start, end), start, end, role, country, orgs or [], single)
+        found.append(pm)
+        taken.update(range(start, end))
+        return pm
+
+    def role_after(pm: PersonMention, j: int) -> None:
+        """A role in apposition after the name: "عمرو طلعت، وزير الاتصالات"."""
+        if j < len(toks) and toks[j].text == "،":
+            j += 1
+        end, country, orgs = _role_phrase(s, j)
+        if end > j:
+            pm.role = _role_label(s, j, end)
+            pm.country = pm.country or country
+            pm.role_orgs = orgs
+
+    i = 0
+    while i < len(toks):
+        t = toks[i]
+        if not t.is_word or i in taken:
+            i += 1
+            continue
+        # 1. counterpart: "نظيره المصري د. عمرو طلعت"
+        m = match_at(toks, i, pw["counterpart"])
+        if m:
+            j, country = _demonym_after(s, m.end)
+            k = _skip_honorifics(s, j)
+            end = _name_run(s, k)
+            if end - k >= 1:
+                pm = add(k, end, "", country)
+                if pm:
+                    role_after(pm, end)
+                i = max(end, i + 1)
+                continue
+        # 2. title first: "وزير الاتصالات … عمرو طلعت"
+        m = match_at(toks, i, pw["title"])
+        if m:
+            end_role, country, orgs = _role_phrase(s, i)
+            k = _skip_honorifics(s, end_role)
+            end = _name_run(s, k)
+            if end - k >= 2 or (end - k == 1 and k > end_role):
+                add(k, end, _role_label(s, i, end_role), country, orgs)
+                i = end
+                continue
+            i = max(m.end, i + 1)
+            continue
+        # 3. honorific: "الدكتور عمرو طلعت[، وزير …]"
+        m = match_at(toks, i, pw["honorific"])
+        if m and m.prefix in ("", "و", "ل", "لل", "ب"):
+            k = _skip_honorifics(s, i)
+            end = _name_run(s, k)
+            if end > k:
+                pm = add(k, end)
+                if pm:
+                    role_after(pm, end)
+                i = end
+                continue
+        # 4. trigger verb or preposition: "وأشار كاظم جلالي، في …"
+        m = match_at(toks, i, pw["trigger"])
+        if m:
+            k = _skip_honorifics(s, m.end)
+            end = _name_run(s, k)
+            closes = end >= len(toks) or not toks[end].is_word or toks[end].fold in (
+                "في", "الي", "الى", "ان", "عن", "علي", "خلال", "مع") \
+                or match_at(toks, end, pw["title"]) is not None
+            if end - k >= 2 and closes or end - k == 1 and closes:
+                pm = add(k, end)
+                if pm:
+                    role_after(pm, end)
+                i = max(end, i + 1)
+                continue
+        # 5. a common given name with a family name after it
+        if t.fold in words().get("given_name", ()):
+            end = _name_run(s, i)
+            if end - i >= 2:
+                pm = add(i, end)
+                if pm:
+                    role_after(pm, end)
+                i = end
+                continue
+        i += 1
+    return found
+
+
+# ---------------------------------------------------------------- organisations
+
+@dataclass
+class OrgMention:
+    label: str
+    start: int
+    end: int
+    country: str | None = None
+    international: bool = False
+    aliases: list[str] = field(default_factory=list)
+    head: str = ""                 # the form word, bare ("اتحاد")
+
+
+def _quoted(s: Sentence, j: int, max_words: int = 5) -> tuple[int, str] | None:
+    """A quoted or bracketed short name at token j: '“ايتيدا”', '(INFOBALT)'."""
+    toks = s.tokens
+    if j >= len(toks) or toks[j].text not in QUOTES_OPEN:
+        return None
+    close = QUOTES_OPEN[toks[j].text]
+    k = j + 1
+    while k < len(toks) and toks[k].is_word and k - j <= max_words:
+        k += 1
+    if k < len(toks) and k > j + 1 and (toks[k].text == close or toks[k].text in '"”»)'):
+        return k + 1, s.span_text(j + 1, k)
+    return None
+
+
+def _org_name_end(s: Sentence, j: int, limit: int) -> tuple[int, str | None]:
+    """End of a descriptive name after its form word, and the state it names.
+
+    The name runs through definite nouns ("الاتصالات"), coordinated ones
+    ("وتكنولوجيا المعلومات"), short idafa chains ("شركات أنظمة المعلومات") and
+    ends at a demonym ("الفلسطينية"), "في <state>", a second body ("والاتحاد …"),
+    or anything else.
+    """
+    toks, ow = s.tokens, org_words()
+    start, country = j, None
+    while j < len(toks) and j - start < limit and toks[j].is_word:
+        t = toks[j]
+        c = country_at(s, j)
+        if c:
+            if c[1].kind == "demonym":
+                return c[0].end, c[1].iso2
+            break
+        if t.fold == "في" and j + 1 < len(toks) and country_at(s, j + 1):
+            return j, country_at(s, j + 1)[1].iso2
+        if j > start and any(match_at(toks, j, ow[k]) for k in ("form", "company", "state_form")):
+            break                                     # "… والاتحاد الوطني": a second body
+        if _is_definite(t):
+            j += 1
+            continue
+        k = j
+        while k < len(toks) and k - j < 3 and toks[k].is_word and not _is_definite(toks[k]) \
+                and not country_at(s, k) and not _is_prepositional(toks[k]) \
+                and toks[k].fold not in words()["function"]:
+            k += 1
+        if k > j and k < len(toks) and (toks[k].text in QUOTES_OPEN or country_at(s, k)
+                                        or toks[k].is_word and _is_definite(toks[k])):
+            j = k
+            continue
+        break
+    return j, country
+
+
+def find_organizations(s: Sentence) -> list[OrgMention]:
+    """Organisations named by their form: "وزارة …", "هيئة … “ايتيدا”", "شركة هواوي الصينية"."""
+    toks = s.tokens
+    ow = org_words()
+    found: list[OrgMention] = []
+    i = 0
+    while i < len(toks):
+        kind, m = next(((k, m) for k in ("form", "company", "state_form")
+                        if (m := match_at(toks, i, ow[k]))), (None, None))
+        if not m or m.prefix not in ("", "و", "ل", "لل", "ب", "بال", "وال", "ول", "وب", "ف"):
+            i += 1
+            continue
+        j, country, aliases = m.end, None, []
+        quoted = _quoted(s, j)
+        if quoted:                                    # اتحاد "بيتا"
+            j, alias = quoted
+            aliases.append(alias)
+        elif kind == "company":                       # شركة هواوي
+            while j < len(toks) and j - m.end < 3 and _name_like(toks[j], 0) \
+                    and not toks[j].fold.endswith(("يه", "يات")):
+                j += 1
+        elif kind == "state_form":                    # الحكومة الفلسطينية, حكومة دولة الإمارات
+            k = j + 1 if j < len(toks) and toks[j].fold in ("دوله", "جمهوريه", "مملكه") else j
+            c = country_at(s, k)
+            if c:
+                j = c[0].end
+                country = c[1].iso2
+        else:
+            j, country = _org_name_end(s, j, 8)
+            quoted = _quoted(s, j)
+            if j > m.end and quoted:                   # هيئة … “ايتيدا”, وكالة أنباء “سبوتنيك”
+                aliases.append(quoted[1])
+                if not _is_definite(toks[j - 1]):
+                    j = quoted[0]
+        if j <= m.end:
+            i = m.end
+            continue
+        label = _strip_prefix(toks[i].text, m.prefix) + s.text[toks[i].end:toks[j - 1].end]
+        label = label.replace('"', "").replace("“", "").replace("”", "").replace("«", "").replace("»", "")
+        after = j
+        if _quoted(s, j):
+            after, alias = _quoted(s, j)
+            if alias not in aliases:
+                aliases.append(alias)
+        after, dem = _demonym_after(s, after)
+        country = country or dem
+        if not country and after + 1 < len(toks) and toks[after].fold == "في" and country_at(s, after + 1):
+            country = country_at(s, after + 1)[1].iso2
+        international = any(match_at(toks, k, ow["international"]) for k in range(i, j))
+        plain = tuple(t.fold for t in toks[i + 1:j] if t.is_word)
+        head = bare(readings(toks[i].fold)[-1][1] if m.prefix else toks[i].fold)
+        if any((head,) + plain[:n - 1] == ph[:1] + ph[1:] or (bare(ph[0]),) + ph[1:] == (head,) + plain[:n - 1]
+               for ph in ow["not_org"].entries for n in [len(ph)] if len(plain) + 1 >= n):
+            i = max(j, i + 1)
+            continue
+        found.append(OrgMention(" ".join(label.split()), i, j, None if international else country,
+                                international, aliases, head))
+        i = max(j, i + 1)
+    return found
+
+
+def _strip_prefix(surface: str, folded_prefix: str) -> str:
+    """Remove clitics from the surface form of a word: 'بوزارة' -> 'وزارة', 'للاتحاد' -> 'الاتحاد'."""
+    if folded_prefix.endswith("لل"):
+        return "ال" + surface[len(folded_prefix):]
+    if folded_prefix.endswith("ال"):
+        return surface[len(folded_prefix) - 2:]
+    return surface[len(folded_prefix):]

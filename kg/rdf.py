@@ -1,0 +1,154 @@
+"""Extraction records -> the RDF graph of one article, in the vocabulary of ``ontology/tdkg.ttl``.
+
+The graph is self-contained: it describes the countries it refers to (ISO
+code, labels, Wikidata link), so it can be validated on its own and a query
+over any single named graph still finds country names.
+"""
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
+
+from . import identity
+from .lexicon import countries
+from .records import ArticleRecords
+
+TDO = Namespace("https://w3id.org/tdkg/ontology#")
+TDR = Namespace(identity.BASE)
+COUNTRY = Namespace("https://w3id.org/tdkg/country/")
+TOPIC = Namespace("https://w3id.org/tdkg/topic/")
+WD = Namespace("http://www.wikidata.org/entity/")
+STATUS = {"signed": TDO.Signed, "agreed": TDO.Agreed, "planned": TDO.Planned}
+TYPE_LABELS = {
+    "MemorandumOfUnderstanding": ("مذكرة تفاهم", "Memorandum of understanding"),
+    "FrameworkAgreement": ("اتفاقية إطارية", "Framework agreement"),
+    "CooperationAgreement": ("اتفاقية تعاون", "Cooperation agreement"),
+    "Meeting": ("اجتماع", "Meeting"), "Visit": ("زيارة", "Visit"),
+    "Signing": ("توقيع", "Signing"), "Forum": ("ملتقى", "Forum"),
+}
+
+
+def bind_prefixes(g: Graph) -> Graph:
+    for prefix, ns in (("tdo", TDO), ("tdr", TDR), ("country", COUNTRY), ("topic", TOPIC),
+                       ("dct", DCTERMS), ("skos", SKOS), ("owl", OWL), ("wd", WD)):
+        g.bind(prefix, ns)
+    return g
+
+
+def ar(text: str) -> Literal:
+    return Literal(text, lang="ar")
+
+
+def _alt(text: str) -> Literal:
+    """Arabic variants carry @ar; Latin acronyms (INFOBALT) stay plain strings."""
+    return ar(text) if any("\u0600" <= c <= "\u06FF" for c in text) else Literal(text)
+
+
+def add_country(g: Graph, iso2: str) -> URIRef:
+    node = COUNTRY[iso2]
+    c = countries().get(iso2)
+    g.add((node, RDF.type, TDO.Country))
+    g.add((node, TDO.iso2, Literal(iso2)))
+    if c:
+        g.add((node, RDFS.label, ar(c.name_ar)))
+        g.add((node, RDFS.label, Literal(c.name_en, lang="en")))
+        if c.wikidata:
+            g.add((node, OWL.sameAs, WD[c.wikidata]))
+    return node
+
+
+def article_graph(rec: ArticleRecords) -> Graph:
+    """The RDF of one article (to be stored as its own named graph)."""
+    g = bind_prefixes(Graph(identifier=URIRef(identity.article_iri(rec.id))))
+    art = URIRef(identity.article_iri(rec.id))
+    g.add((art, RDF.type, TDO.Article))
+    g.add((art, DCTERMS.identifier, Literal(rec.id)))
+    g.add((art, TDO.sha256, Literal(rec.sha256)))
+    g.add((art, TDO.sourceFile, Literal(rec.source_file)))
+    if rec.title:
+        g.add((art, DCTERMS.title, ar(rec.title)))
+    if rec.home:
+        g.add((art, TDO.home, add_country(g, rec.home)))
+    for iso in rec.countries:
+        g.add((art, TDO.mentions, add_country(g, iso)))
+    for code in rec.topics:
+        g.add((art, DCTERMS.subject, TOPIC[code]))
+
+    nodes: dict[str, URIRef] = {}
+    for p in rec.persons:
+        n = nodes[p.ref] = URIRef(identity.person_iri(p.key))
+        g.add((n, RDF.type, TDO.Person))
+        g.add((n, RDFS.label, ar(p.label)))
+        for alt in p.alt_labels:
+            g.add((n, SKOS.altLabel, _alt(alt)))
+        for role in p.roles:
+            g.add((n, TDO.role, ar(role)))
+        if p.country:
+            g.add((n, TDO.country, add_country(g, p.country)))
+        g.add((art, TDO.mentions, n))
+    for o in rec.organizations:
+        n = nodes[o.ref] = URIRef(identity.org_iri(o.key))
+        g.add((n, RDF.type, TDO.Organization))
+        g.add((n, RDFS.label, ar(o.label)))
+        for alt in o.alt_labels:
+            g.add((n, SKOS.altLabel, _alt(alt)))
+        if o.country:
+            g.add((n, TDO.country, add_country(g, o.country)))
+        g.add((art, TDO.mentions, n))
+    for pl in rec.places:
+        n = nodes[pl.ref] = URIRef(identity.place_iri(pl.key))
+        g.add((n, RDF.type, TDO.Place))
+        g.add((n, RDFS.label, ar(pl.label)))
+        g.add((art, TDO.mentions, n))
+
+    def ref(r: str) -> URIRef:
+        if r.startswith("country:"):
+            return add_country(g, r.split(":", 1)[1])
+        return nodes[r]
+
+    def names(refs: list[str]) -> tuple[str, str]:
+        isos = [r.split(":", 1)[1] for r in refs if r.startswith("country:")]
+        cs = [countries()[i] for i in isos if i in countries()]
+        return " و".join(c.name_ar for c in cs), " and ".join(c.name_en for c in cs)
+
+    local = quote(rec.id, safe="-_.~")
+    for i, a in enumerate(rec.agreements, 1):
+        n = TDR[f"agreement/{local}-{i}"]
+        g.add((n, RDF.type, TDO[a.type]))
+        lab_ar, lab_en = TYPE_LABELS[a.type]
+        between_ar, between_en = names(a.parties)
+        g.add((n, RDFS.label, ar(f"{lab_ar} بين {between_ar}" if between_ar else lab_ar)))
+        g.add((n, RDFS.label, Literal(f"{lab_en} between {between_en}" if between_en else lab_en,
+                                      lang="en")))
+        g.add((n, TDO.status, STATUS[a.status]))
+        for r in a.parties:
+            g.add((n, TDO.party, ref(r)))
+        for r in a.signatories:
+            g.add((n, TDO.signatory, ref(r)))
+        _common(g, n, art, rec, a)
+    for i, e in enumerate(rec.engagements, 1):
+        n = TDR[f"engagement/{local}-{i}"]
+        g.add((n, RDF.type, TDO[e.type]))
+        lab_ar, lab_en = TYPE_LABELS[e.type]
+        between_ar, between_en = names(e.participants)
+        g.add((n, RDFS.label, ar(f"{lab_ar} بين {between_ar}" if between_ar else lab_ar)))
+        g.add((n, RDFS.label, Literal(f"{lab_en} between {between_en}" if between_en else lab_en,
+                                      lang="en")))
+        for r in e.participants:
+            g.add((n, TDO.participant, ref(r)))
+        for r in e.places:
+            g.add((n, TDO.location, nodes[r]))
+        _common(g, n, art, rec, e)
+    return g
+
+
+def _common(g: Graph, n: URIRef, art: URIRef, rec: ArticleRecords, item) -> None:
+    g.add((n, TDO.reportedIn, art))
+    for i in item.sentences:
+        g.add((n, TDO.evidence, ar(rec.sentences[i])))
+    for code in item.topics:
+        g.add((n, TDO.topic, TOPIC[code]))
+    if item.date:
+        g.add((n, TDO.date, Literal(item.date, datatype=XSD.date)))

@@ -1,0 +1,174 @@
+"""The embedded store: an on-disk Oxigraph database, one named graph per article.
+
+Why Oxigraph: it is a real SPARQL 1.1 engine, transactional and on disk, and
+10–100× faster than rdflib's own engine on the aggregates analysts run (see
+``../shared/notes/stack-baselines.md``). Queries that name no graph see the
+union of all graphs, as CONTRACT.md requires.
+
+Writes are atomic per call: :meth:`Store.replace_graphs` drops and inserts a
+batch of article graphs in one SPARQL Update transaction, so a crash or a
+``kill -9`` leaves every article either wholly stored or absent.
+"""
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+from typing import Iterable
+
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+
+from .identity import BASE
+
+REFERENCE_GRAPH = BASE + "graph/reference"     # ontology, topic scheme, countries
+ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
+DEFAULT_STORE = "tdkg-store"
+PREFIXES = """PREFIX tdo: <https://w3id.org/tdkg/ontology#>
+PREFIX tdr: <https://w3id.org/tdkg/resource/>
+PREFIX country: <https://w3id.org/tdkg/country/>
+PREFIX topic: <https://w3id.org/tdkg/topic/>
+PREFIX dct: <http://purl.org/dc/terms/>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+"""
+EXPORT_FORMATS = {"nq": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG,
+                  "ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES}
+
+
+class StoreError(RuntimeError):
+    pass
+
+
+def store_path(cli_value: str | None = None) -> str:
+    return cli_value or os.environ.get("TDKG_STORE") or DEFAULT_STORE
+
+
+def reference_graph() -> Graph:
+    """Ontology, topic scheme and every country of the gazetteer, as one graph."""
+    from .lexicon import countries
+    from .rdf import add_country, bind_prefixes
+    g = bind_prefixes(Graph(identifier=URIRef(REFERENCE_GRAPH)))
+    for name in ("tdkg.ttl", "topics.ttl"):
+        g.parse(ONTOLOGY_DIR / name, format="turtle")
+    for iso in countries():
+        add_country(g, iso)
+    return g
+
+
+def ntriples(g: Graph) -> str:
+    return g.serialize(format="nt")
+
+
+class Store:
+    """An Oxigraph store on disk (or in memory with ``path=None``)."""
+
+    def __init__(self, path: str | Path | None = None, read_only: bool = False):
+        self.path = str(path) if path is not None else None
+        try:
+            if path is None:
+                self._db = ox.Store()
+            elif read_only:
+                self._db = ox.Store.read_only(str(path))
+            else:
+                Path(path).mkdir(parents=True, exist_ok=True)
+                self._db = ox.Store(str(path))
+        except OSError as e:
+            raise StoreError(f"cannot open store {path}: {e}") from None
+
+    # ------------------------------------------------------------ writing
+
+    def replace_graphs(self, graphs: Iterable[tuple[str, str]]) -> None:
+        """Replace named graphs atomically: ``(graph IRI, N-Triples text)`` pairs, one transaction."""
+        parts = []
+        for iri, nt in graphs:
+            parts.append(f"DROP SILENT GRAPH <{iri}> ;\nINSERT DATA {{ GRAPH <{iri}> {{\n{nt}\n}} }}")
+        if parts:
+            self._db.update(" ;\n".join(parts))
+
+    def replace_graph(self, g: Graph) -> None:
+        self.replace_graphs([(str(g.identifier), ntriples(g))])
+
+    def ensure_reference(self) -> None:
+        """(Re)write the reference graph when the ontology, topics or gazetteer changed."""
+        g = reference_graph()
+        if len(g) != self.count(REFERENCE_GRAPH):
+            self.replace_graph(g)
+
+    def drop_graph(self, iri: str) -> None:
+        self._db.update(f"DROP SILENT GRAPH <{iri}>")
+
+    def flush(self) -> None:
+        if self.path is not None:
+            self._db.flush()
+
+    # ------------------------------------------------------------ reading
+
+    def query(self, sparql: str, substitutions: dict | None = None, union: bool = True):
+        """Run a SPARQL query; without FROM/GRAPH it sees the union of all graphs."""
+        return self._db.query(sparql, use_default_graph_as_union=union,
+                              substitutions=substitutions or None)
+
+    def select(self, sparql: str, substitutions: dict | None = None) -> list[dict]:
+        """SELECT rows as dicts of Python strings (for the CLI and tests)."""
+        res = self.query(PREFIXES + sparql, substitutions)
+        names = [v.value for v in res.variables]
+        return [{n: (row[n].value if row[n] is not None else None) for n in names} for row in res]
+
+    def count(self, graph: str | None = None) -> int:
+        q = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}" if graph \
+            else "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+        return int(next(iter(self._db.query(q)))["n"].value)
+
+    def article_hashes(self) -> dict[str, str]:
+        """Article graph IRI -> sha256 of the text stored for it."""
+        rows = self.select("SELECT ?g ?h WHERE { GRAPH ?g { ?a a tdo:Article ; tdo:sha256 ?h } }")
+        return {r["g"]: r["h"] for r in rows}
+
+    def named_graphs(self) -> list[str]:
+        return sorted(g.value for g in self._db.named_graphs())
+
+    def graph_ntriples(self, iri: str) -> set[str]:
+        """The triples of one named graph as a set of N-Triples lines (for comparisons)."""
+        buf = io.BytesIO()
+        self._db.dump(buf, ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(iri))
+        return {line for line in buf.getvalue().decode("utf-8").splitlines() if line.strip()}
+
+    def export(self, fmt: str, out) -> None:
+        """Write the dataset (nq, trig, jsonld keep graphs; ttl, nt the union) to a binary file."""
+        if fmt in ("nq", "trig"):
+            self._db.dump(out, EXPORT_FORMATS[fmt])
+            return
+        from rdflib import Dataset
+        from .rdf import bind_prefixes
+        buf = io.BytesIO()
+        self._db.dump(buf, ox.RdfFormat.N_QUADS)
+        ds = bind_prefixes(Dataset())
+        ds.parse(data=buf.getvalue().decode("utf-8"), format="nquads")
+        if fmt == "jsonld":                      # JSON-LD keeps the named graphs
+            out.write(ds.serialize(format="json-ld", encoding="utf-8"))
+            return
+        union = bind_prefixes(Graph())
+        for s, p, o, _g in ds.quads((None, None, None, None)):
+            union.add((s, p, o))
+        out.write(union.serialize(format="turtle" if fmt == "ttl" else "nt", encoding="utf-8"))
+
+    def stats(self) -> dict[str, int]:
+        q = """SELECT ?k (COUNT(DISTINCT ?x) AS ?n) WHERE {
+          VALUES (?k ?c) { ("articles" tdo:Article) ("countries" tdo:Country) ("persons" tdo:Person)
+                           ("organizations" tdo:Organization) ("agreements" tdo:Agreement)
+                           ("engagements" tdo:Engagement) ("places" tdo:Place) }
+          GRAPH ?g { ?x a ?t } FILTER(?g != <%s>)
+          GRAPH <%s> { ?t rdfs:subClassOf* ?c }
+        } GROUP BY ?k""" % (REFERENCE_GRAPH, REFERENCE_GRAPH)
+        out = {k: 0 for k in ("articles", "countries", "persons", "organizations", "agreements",
+                              "engagements", "places")}
+        for r in self.select(q):
+            out[r["k"]] = int(r["n"])
+        out["triples"] = self.count()
+        out["graphs"] = len(list(self._db.named_graphs()))
+        return out
