@@ -1,0 +1,187 @@
+"""Files -> store: read, extract, build RDF, validate, store — each article atomically.
+
+>>> from kg.store import Store
+>>> report = load(Store(None), ["data/articles"], progress=False)   # doctest: +SKIP
+>>> report.counts["stored"]                                          # doctest: +SKIP
+5
+
+Failures are per article and never touch what is stored: an unreadable file,
+an extraction error or a SHACL violation is reported (file and reason) and
+skipped. Articles are written in batches, each batch one transaction, so an
+interrupted load leaves each article wholly stored or absent; loading again
+completes it (unchanged articles are rewritten identically, or skipped with
+``skip_unchanged``).
+"""
+from __future__ import annotations
+
+import hashlib
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from rdflib import Graph
+
+from . import identity
+from .extract import extract_text
+from .rdf import article_graph
+from .reading import ArticleError, read_article
+from .shacl import validate_batch
+from .store import Store, ntriples
+
+ARTICLE_SUFFIXES = (".txt", ".html", ".htm")
+
+
+@dataclass
+class Outcome:
+    path: str
+    article_id: str
+    status: str                      # stored | unchanged | failed | refused
+    message: str = ""
+    warnings: list[str] = field(default_factory=list)
+    triples: int = 0
+
+
+@dataclass
+class LoadReport:
+    outcomes: list[Outcome] = field(default_factory=list)
+    interrupted: bool = False
+
+    @property
+    def counts(self) -> Counter:
+        return Counter(o.status for o in self.outcomes)
+
+    @property
+    def ok(self) -> bool:
+        return not self.interrupted and all(o.status in ("stored", "unchanged") for o in self.outcomes)
+
+    def summary(self) -> str:
+        c = self.counts
+        triples = sum(o.triples for o in self.outcomes if o.status == "stored")
+        parts = [f"{c['stored']} stored ({triples:,} triples)", f"{c['unchanged']} unchanged",
+                 f"{c['refused']} refused by SHACL", f"{c['failed']} failed"]
+        warned = sum(1 for o in self.outcomes if o.warnings)
+        if warned:
+            parts.append(f"{warned} with warnings")
+        return ("INTERRUPTED: " if self.interrupted else "") + ", ".join(parts)
+
+
+def find_articles(paths: Iterable[str | Path]) -> tuple[list[Path], list[Outcome]]:
+    """Expand files and folders into article files; unreadable or missing paths are outcomes."""
+    files: list[Path] = []
+    problems: list[Outcome] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            try:
+                found = sorted(f for f in p.rglob("*") if f.suffix.lower() in ARTICLE_SUFFIXES)
+            except PermissionError as e:
+                problems.append(Outcome(str(p), "", "failed", f"cannot list folder ({e.strerror})"))
+                continue
+            files.extend(f for f in found if f.is_file())
+        elif p.exists():
+            files.append(p)
+        else:
+            problems.append(Outcome(str(p), p.stem, "failed", "no such file or folder"))
+    seen: dict[str, Path] = {}
+    unique = []
+    for f in files:
+        if f.stem in seen:
+            problems.append(Outcome(str(f), f.stem, "failed",
+                                    f"same article id as {seen[f.stem]} (ids are file names)"))
+            continue
+        seen[f.stem] = f
+        unique.append(f)
+    return unique, problems
+
+
+def prepare(path: Path) -> tuple[Graph, list[str]]:
+    """Read and extract one article file: its RDF graph and its extraction warnings."""
+    text = read_article(path)
+    rec = extract_text(text, path.stem, path.name)
+    return article_graph(rec), rec.warnings
+
+
+def load(store: Store, paths: Iterable[str | Path], *, validate: bool = True, batch_size: int = 32,
+         skip_unchanged: bool = False, progress: bool = True,
+         on_outcome: Callable[[Outcome], None] | None = None) -> LoadReport:
+    """Load article files into the store; see the module docstring for the guarantees."""
+    files, problems = find_articles(paths)
+    report = LoadReport(list(problems))
+    for o in problems:
+        on_outcome and on_outcome(o)
+    store.ensure_reference()
+    stored_hashes = store.article_hashes() if skip_unchanged else {}
+    bar = _progress(len(files), progress)
+    pending: list[tuple[Outcome, Graph]] = []
+
+    def flush():
+        if not pending:
+            return
+        graphs = [g for _, g in pending]
+        reports = validate_batch(graphs) if validate else [None] * len(graphs)
+        accepted = []
+        for (outcome, g), rep in zip(pending, reports):
+            if rep is not None and not rep.conforms:
+                v = rep.violations[0]
+                outcome.status = "refused"
+                outcome.message = (f"{len(rep.violations)} SHACL violation(s), first: {v.message} "
+                                   f"(focus {v.focus}, path {v.path})")
+            else:
+                if rep is not None:
+                    outcome.warnings += [f"SHACL warning: {w.message} ({w.focus})" for w in rep.warnings]
+                accepted.append((outcome, g))
+        store.replace_graphs((str(g.identifier), ntriples(g)) for _, g in accepted)
+        for outcome, g in pending:
+            if outcome.status != "refused":
+                outcome.status = "stored"
+                outcome.triples = len(g)
+            report.outcomes.append(outcome)
+            on_outcome and on_outcome(outcome)
+        pending.clear()
+
+    try:
+        for f in files:
+            outcome = Outcome(str(f), f.stem, "failed")
+            try:
+                if skip_unchanged:
+                    digest = hashlib.sha256(read_article(f).encode("utf-8")).hexdigest()
+                    if stored_hashes.get(identity.article_iri(f.stem)) == digest:
+                        outcome.status = "unchanged"
+                        report.outcomes.append(outcome)
+                        on_outcome and on_outcome(outcome)
+                        bar.update(1)
+                        continue
+                g, warnings = prepare(f)
+                outcome.warnings = list(warnings)
+                pending.append((outcome, g))
+            except ArticleError as e:
+                outcome.message = e.reason
+                report.outcomes.append(outcome)
+                on_outcome and on_outcome(outcome)
+            except Exception as e:  # an extractor bug must not stop a folder's load
+                outcome.message = f"extraction failed: {type(e).__name__}: {e}"
+                report.outcomes.append(outcome)
+                on_outcome and on_outcome(outcome)
+            bar.update(1)
+            if len(pending) >= batch_size:
+                flush()
+        flush()
+    except KeyboardInterrupt:
+        report.interrupted = True
+    finally:
+        bar.close()
+        store.flush()
+    return report
+
+
+class _NoBar:
+    def update(self, n): pass
+    def close(self): pass
+
+
+def _progress(total: int, enabled: bool):
+    if not enabled or total < 2:
+        return _NoBar()
+    from tqdm import tqdm
+    return tqdm(total=total, unit="article", file=sys.stderr, dynamic_ncols=True)
