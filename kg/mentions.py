@@ -22,7 +22,7 @@ from .text import Token, bare, readings, tokenize
 QUOTES_OPEN = {'"': '"', "“": "”", "«": "»", "'": "'", "(": ")", "”": "“", "‘": "’"}
 LOCATIVE_BEFORE = {"في", "الي", "الى", "من", "مدينه", "بمدينه", "العاصمه", "محافظه", "بمحافظه",
                    "مقر", "بمقر", "داخل"}
-LOCATIVE_PREFIXES = ("ب", "وب", "فب")
+LOCATIVE_PREFIXES = ("ب", "وب", "فب", "بال", "وبال", "فبال")
 _DIGITS = re.compile(r"^\d+$")
 
 

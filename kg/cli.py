@@ -1,0 +1,237 @@
+"""The ``tdkg`` command line: one entry point, one subcommand per task."""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from pathlib import Path
+
+EXAMPLES = """examples:
+  tdkg load data/articles                      build the graph from a folder of articles
+  tdkg load news/2024-11-22.html               add or replace one article
+  tdkg stats                                   what the graph holds
+  tdkg extract data/articles/000_a8cc2780f9f0fb92.txt --json
+  tdkg query "SELECT ?s WHERE { ?s a tdo:Country } LIMIT 5"
+  tdkg query --saved partners-of-country --param country=EG
+  tdkg query --list                            the saved queries and their parameters
+  tdkg export --format trig --out graph.trig
+
+The store is a folder (default ./tdkg-store, or $TDKG_STORE, or --store).
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return args.func(args) or 0
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as e:  # one clear line, never a traceback, for anything the user gave us
+        from .queries import QueryError
+        from .reading import ArticleError
+        from .store import StoreError
+        if isinstance(e, (QueryError, ArticleError, StoreError, SyntaxError, ValueError, OSError)):
+            print(f"tdkg: error: {e}", file=sys.stderr)
+            return 2
+        raise
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="tdkg", description="Tech Diplomacy Knowledge Graph: Arabic news "
+                                "on technology cooperation as a validated, queryable graph.",
+                                epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--store", help="store folder (default: $TDKG_STORE or ./tdkg-store)")
+    sub = p.add_subparsers(metavar="COMMAND")
+
+    def cmd(name, func, help_, epilog=""):
+        sp = sub.add_parser(name, help=help_, description=help_, epilog=epilog,
+                            formatter_class=argparse.RawDescriptionHelpFormatter)
+        sp.set_defaults(func=func)
+        return sp
+
+    sp = cmd("load", cmd_load, "Load article files or folders (.txt, .html) into the store.",
+             "examples:\n  tdkg load data/articles\n  tdkg load a.txt b.html --no-validate\n\n"
+             "Each article is validated with SHACL and stored as its own named graph;\n"
+             "loading it again replaces it. Exit code 0 if every article was stored,\n"
+             "1 if some failed or were refused, 130 if interrupted.")
+    sp.add_argument("paths", nargs="+", help="article files or folders")
+    sp.add_argument("--no-validate", action="store_true", help="skip the SHACL gate (faster)")
+    sp.add_argument("--skip-unchanged", action="store_true",
+                    help="skip articles whose text is already stored unchanged")
+    sp.add_argument("--batch", type=int, default=32, help="articles per transaction (default 32)")
+    sp.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    sp = cmd("extract", cmd_extract, "Print what is extracted from one article (no store).",
+             "examples:\n  tdkg extract data/articles/001_3d56ff079e329676.txt\n"
+             "  tdkg extract article.html --json\n  tdkg extract article.txt --turtle")
+    sp.add_argument("file")
+    g = sp.add_mutually_exclusive_group()
+    g.add_argument("--json", action="store_true", help="records as JSON")
+    g.add_argument("--turtle", action="store_true", help="the article's RDF graph as Turtle")
+
+    cmd("stats", cmd_stats, "Count what the graph holds.", "example:\n  tdkg stats")
+
+    sp = cmd("export", cmd_export, "Export the graph.",
+             "examples:\n  tdkg export --format nq --out graph.nq\n  tdkg export --format ttl > graph.ttl\n\n"
+             "nq, trig and jsonld keep one named graph per article; ttl and nt give their union.")
+    sp.add_argument("--format", choices=["nq", "trig", "ttl", "nt", "jsonld"], default="nq")
+    sp.add_argument("--out", help="file to write (default: standard output)")
+
+    sp = cmd("query", cmd_query, "Run a SPARQL query, or a saved one with parameters.",
+             "examples:\n  tdkg query \"SELECT ?c (COUNT(*) AS ?n) WHERE { ?a tdo:party ?c } GROUP BY ?c\"\n"
+             "  tdkg query my-query.rq --format csv\n"
+             "  tdkg query --saved accords-between --param a=EG --param b=PS\n  tdkg query --list\n\n"
+             "The usual prefixes (tdo:, tdr:, country:, topic:, dct:, skos:, rdfs:, owl:, xsd:)\n"
+             "are predeclared. A query without FROM/GRAPH sees the union of all graphs.")
+    sp.add_argument("query", nargs="?", help="SPARQL text or a .rq file")
+    sp.add_argument("--saved", help="name of a saved query in queries/")
+    sp.add_argument("--param", action="append", default=[], metavar="NAME=VALUE")
+    sp.add_argument("--list", action="store_true", help="list saved queries")
+    sp.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    return p
+
+
+def _store(args, read_only: bool = False):
+    from .store import Store, store_path
+    path = store_path(args.store)
+    if read_only and not Path(path).exists():
+        from .store import StoreError
+        raise StoreError(f"no store at {path}: run 'tdkg load data/articles' first")
+    return Store(path)
+
+
+def cmd_load(args) -> int:
+    from .loader import load
+    store = _store(args)
+
+    def show(o):
+        if o.status in ("failed", "refused"):
+            print(f"{o.status.upper()}: {o.path}: {o.message}", file=sys.stderr)
+        for w in o.warnings:
+            print(f"warning: {o.path}: {w}", file=sys.stderr)
+
+    report = load(store, args.paths, validate=not args.no_validate, batch_size=args.batch,
+                  skip_unchanged=args.skip_unchanged, progress=not args.quiet, on_outcome=show)
+    print(report.summary())
+    if report.interrupted:
+        return 130
+    return 0 if report.ok else 1
+
+
+def cmd_extract(args) -> int:
+    from .extract import extract_text
+    from .rdf import article_graph
+    from .reading import read_article
+    path = Path(args.file)
+    rec = extract_text(read_article(path), path.stem, path.name)
+    if args.turtle:
+        sys.stdout.write(article_graph(rec).serialize(format="turtle"))
+    elif args.json:
+        print(json.dumps(rec.to_dict(), ensure_ascii=False, indent=1))
+    else:
+        print(f"article {rec.id}  home: {rec.home}  states: {', '.join(rec.countries)}")
+        print(f"topics: {', '.join(rec.topics)}")
+        for p in rec.persons:
+            print(f"person  {p.label} ({p.country or '?'}) {' / '.join(p.roles)}")
+        for o in rec.organizations:
+            alt = f" [{', '.join(o.alt_labels)}]" if o.alt_labels else ""
+            print(f"org     {o.label}{alt} ({o.country or 'international'})")
+        for pl in rec.places:
+            print(f"place   {pl.label}")
+        for a in rec.agreements:
+            print(f"accord  {a.type} {a.status} parties={', '.join(a.parties)}")
+        for e in rec.engagements:
+            print(f"event   {e.type} {', '.join(r for r in e.participants if r.startswith('country:'))}")
+        for w in rec.warnings:
+            print(f"warning: {w}")
+    return 0
+
+
+def cmd_stats(args) -> int:
+    stats = _store(args, read_only=True).stats()
+    width = max(map(len, stats))
+    for k, v in stats.items():
+        print(f"{k:<{width}}  {v:>10,}")
+    return 0
+
+
+def cmd_export(args) -> int:
+    store = _store(args, read_only=True)
+    if args.out:
+        with open(args.out, "wb") as f:
+            store.export(args.format, f)
+        print(f"wrote {args.out}", file=sys.stderr)
+    else:
+        store.export(args.format, sys.stdout.buffer)
+    return 0
+
+
+def cmd_query(args) -> int:
+    from . import queries
+    from .store import PREFIXES
+    if args.list:
+        for q in queries.saved_queries().values():
+            print(f"{q.name}\n    {q.title}: {q.answers}")
+            for p in q.params:
+                print(f"    --param {p.name}=…  ({p.type}, default {p.default}) {p.doc}")
+        return 0
+    params = {}
+    for kv in args.param:
+        if "=" not in kv:
+            raise queries.QueryError(f"--param {kv!r}: expected NAME=VALUE")
+        k, v = kv.split("=", 1)
+        params[k.strip()] = v
+    if args.saved:
+        q = queries.get(args.saved)
+        text, subs = q.text, queries.bind(q, params)
+    elif args.query:
+        text = Path(args.query).read_text(encoding="utf-8") if args.query.endswith(".rq") \
+            and Path(args.query).exists() else args.query
+        text, subs = PREFIXES + text, None
+    else:
+        raise queries.QueryError("give a query, --saved NAME or --list")
+    store = _store(args, read_only=True)
+    result = store.query(text, subs)
+    _print_result(result, args.format)
+    return 0
+
+
+def _print_result(result, fmt: str) -> None:
+    import pyoxigraph as ox
+    if isinstance(result, bool) or isinstance(result, ox.QueryBoolean):
+        print("true" if bool(result) else "false")
+        return
+    if isinstance(result, ox.QueryTriples):
+        from rdflib import Graph
+        data = result.serialize(format=ox.RdfFormat.N_TRIPLES)
+        g = Graph().parse(data=data.decode("utf-8"), format="nt")
+        from .rdf import bind_prefixes
+        sys.stdout.write(bind_prefixes(g).serialize(format="turtle"))
+        return
+    names = [v.value for v in result.variables]
+    rows = [[(row[n].value if row[n] is not None else "") for n in names] for row in result]
+    if fmt == "json":
+        print(json.dumps([dict(zip(names, r)) for r in rows], ensure_ascii=False, indent=1))
+    elif fmt == "csv":
+        w = csv.writer(sys.stdout)
+        w.writerow(names)
+        w.writerows(rows)
+    else:
+        widths = [min(60, max([len(n)] + [len(r[i]) for r in rows])) for i, n in enumerate(names)]
+        print("  ".join(n.ljust(w) for n, w in zip(names, widths)))
+        print("  ".join("-" * w for w in widths))
+        for r in rows:
+            print("  ".join((c if len(c) <= 60 else c[:57] + "...").ljust(w) for c, w in zip(r, widths)))
+        print(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
