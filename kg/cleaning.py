@@ -74,7 +74,7 @@ def clean(text: str) -> Cleaned:
             in_related = True
             continue
         if in_related:
-            if is_body(line) and _words(line) >= 15:
+            if is_body(line) and (_words(line) >= 15 or _SENTENCE_END.search(line)):
                 in_related = False
             else:
                 continue

@@ -129,7 +129,7 @@ def load(store: Store, paths: Iterable[str | Path], *, validate: bool = True, ba
                                    f"(focus {v.focus}, path {v.path})")
             else:
                 if rep is not None:
-                    outcome.warnings += [f"SHACL warning: {w.message} ({w.focus})" for w in rep.warnings]
+                    outcome.warnings += _grouped(rep.warnings)
                 accepted.append((outcome, g))
         store.replace_graphs((str(g.identifier), ntriples(g)) for _, g in accepted)
         for outcome, g in pending:
@@ -173,6 +173,12 @@ def load(store: Store, paths: Iterable[str | Path], *, validate: bool = True, ba
         bar.close()
         store.flush()
     return report
+
+
+def _grouped(findings) -> list[str]:
+    """SHACL warnings, one line per message: 'SHACL warning (3×): The engagement has no location.'"""
+    counts = Counter(f.message for f in findings)
+    return [f"SHACL warning ({n}×): {m}" if n > 1 else f"SHACL warning: {m}" for m, n in counts.items()]
 
 
 class _NoBar:

@@ -26,7 +26,7 @@ class Match:
 
 def match_at(tokens: list[Token], i: int, gaz: Gazetteer) -> Match | None:
     """The longest phrase of ``gaz`` that starts at token ``i``."""
-    if not tokens[i].is_word:
+    if i >= len(tokens) or not tokens[i].is_word:
         return None
     best: Match | None = None
     for prefix, stem in readings(tokens[i].fold):

@@ -221,6 +221,23 @@ def _name_like(tok: Token, position: int) -> bool:
     return True
 
 
+def _boundary(s: Sentence, j: int) -> bool:
+    """Where a name must end: punctuation, the end, a particle, a title or a speech verb."""
+    toks = s.tokens
+    if j >= len(toks) or not toks[j].is_word:
+        return True
+    pw = people_words()
+    return toks[j].fold in words()["function"] or any(
+        match_at(toks, j, pw[k]) for k in ("title", "counterpart", "trigger", "honorific"))
+
+
+def _family_name(s: Sentence, j: int) -> bool:
+    """A definite word closing a two-word name ("السواحة"), not a lexicon word, then a boundary."""
+    t = s.tokens[j]
+    return (t.is_word and t.fold.startswith("ال") and len(t.fold) >= 5 and t.fold not in reserved_stems()
+            and not country_at(s, j) and _boundary(s, j + 1))
+
+
 def _name_run(s: Sentence, i: int, max_len: int = 4) -> int:
     """End index of the name that starts at token i (i itself if none)."""
     toks = s.tokens
@@ -231,6 +248,9 @@ def _name_run(s: Sentence, i: int, max_len: int = 4) -> int:
             j += 2 if t.fold in ("عبد", "ابو") and toks[j + 1].fold.startswith("ال") else 1
             continue
         if not _name_like(t, j - i):
+            # "إياد الخطيب وزير …", "هالة السعيد،": a given name and a family name with ال
+            if j - i == 1 and _family_name(s, j):
+                j += 1
             break
         j += 1
     # "عمرو طلعت أهمية اللقاء": a third word followed by a definite noun is the next phrase
@@ -285,7 +305,12 @@ def _role_phrase(s: Sentence, i: int) -> tuple[int, str | None, list[int]]:
             if country is None and not after_lada:
                 country = cmention.iso2
             j = cm.end
+            # "وزير الاتصالات السوري" ends at its demonym, "سفير إيران لدى روسيا" goes on
+            if cmention.kind == "demonym" and not (j < len(toks) and toks[j].fold == "لدي"):
+                break
             continue
+        if match_at(toks, j, people_words()["counterpart"]) or match_at(toks, j, people_words()["trigger"]):
+            break
         if t.fold == "لدي":
             after_lada = True
             j += 1

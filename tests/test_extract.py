@@ -1,0 +1,114 @@
+"""Extraction stages on short inline Arabic sentences: patterns, not names of the dev set."""
+from __future__ import annotations
+
+import pytest
+
+from kg.extract import extract_text
+from kg.mentions import analyse, find_organizations, find_persons, states_named
+
+
+def persons(text):
+    return [(p.label, p.country) for p in find_persons(analyse(text))]
+
+
+def orgs(text):
+    return [(o.label, o.country, o.aliases) for o in find_organizations(analyse(text))]
+
+
+def states(text):
+    return states_named(analyse(text))
+
+
+# ---------------------------------------------------------------- countries
+
+@pytest.mark.parametrize("text, expected", [
+    ("وقعت روسيا البيضاء اتفاقية مع سوريا", ["BY", "SY"]),
+    ("أكد الجانب الروسي استعداده", ["RU"]),
+    ("بحث الوزير مع نظيره الليتواني واللتواني الآخر", ["LT"]),
+    ("وقعت جمهورية مصر العربية والمملكة العربية السعودية", ["EG", "SA"]),
+    ("زار وفد من الإمارات العربية المتحدة كوريا الجنوبية", ["AE", "KR"]),
+    ("وقعت القاهرة وبكين اتفاقا", ["EG", "CN"]),       # capitals standing for their states
+    ("عقد الاجتماع في موسكو", []),                    # a capital as a place is no actor
+    ("في مجال التكنولوجيا المالية والخدمات المالية", []),  # مالي is 'financial', not Mali
+])
+def test_states_named(text, expected):
+    assert states(text) == expected
+
+
+# ---------------------------------------------------------------- persons
+
+@pytest.mark.parametrize("text, expected", [
+    ("قال وزير الاتصالات وتقنية المعلومات السعودي عبدالله السواحة إن التعاون مهم",
+     [("عبدالله السواحة", "SA")]),
+    ("استقبل المهندس إياد الخطيب وزير الاتصالات والتقانة السوري نظيره البيلاروسي كونستانتين شولغان",
+     [("إياد الخطيب", "SY"), ("كونستانتين شولغان", "BY")]),
+    ("وأشار سفير الأردن لدى أذربيجان سامي غوشة، إلى أهمية الزيارة", [("سامي غوشة", "JO")]),
+    ("بحضور الدكتورة هالة السعيد، وزيرة التخطيط المصرية", [("هالة السعيد", "EG")]),
+    ("ووقع عن الجانب التونسي السيد/ نزار بن ناجي وزير تكنولوجيا الاتصال", [("نزار بن ناجي", None)]),
+])
+def test_persons_by_titles_honorifics_and_context(text, expected):
+    assert persons(text) == expected
+
+
+def test_person_needs_a_cue_not_a_list():
+    assert persons("تناول اللقاء سبل تعزيز التعاون في مجالات التحول الرقمي") == []
+
+
+# ---------------------------------------------------------------- organisations
+
+@pytest.mark.parametrize("text, expected", [
+    ("وقعت هيئة الاتصالات وتقنية المعلومات الكويتية مذكرة", [("هيئة الاتصالات وتقنية المعلومات الكويتية", "KW", [])]),
+    ("مع شركة هواوي الصينية", [("شركة هواوي", "CN", [])]),
+    ("أعلنت وزارة الانتقال الرقمي وإصلاح الإدارة بالمغرب", [("وزارة الانتقال الرقمي وإصلاح الإدارة", None, [])]),
+    ("الاتحاد الدولي للاتصالات (ITU) يعقد", [("الاتحاد الدولي للاتصالات", None, ["ITU"])]),
+])
+def test_organizations_by_form(text, expected):
+    assert orgs(text) == expected
+
+
+# ---------------------------------------------------------------- accords and engagements
+
+def test_signed_mou_with_parties_and_signing_event():
+    r = extract_text("وقعت مصر وتونس مذكرة تفاهم في مجال الذكاء الاصطناعي بالقاهرة.", "t1")
+    assert [(a.type, a.status, sorted(a.parties)) for a in r.agreements] == \
+        [("MemorandumOfUnderstanding", "signed", ["country:EG", "country:TN"])]
+    assert [e.type for e in r.engagements] == ["Signing"]
+    assert "ai" in r.topics
+
+
+def test_planned_and_agreed_status():
+    planned = extract_text("اتفق الجانبان المصري والأردني على أن يتم توقيع اتفاقية تعاون في مجال "
+                           "الأمن السيبراني الشهر المقبل.", "t2")
+    assert [a.status for a in planned.agreements] == ["planned"]
+    agreed = extract_text("اتفقت الإمارات والهند على التعاون في مجال الفضاء خلال لقاء الوزيرين.", "t3")
+    assert [(a.type, a.status) for a in agreed.agreements] == [("CooperationAgreement", "agreed")]
+
+
+def test_several_accords_and_two_pairs():
+    r = extract_text("وقعت مصر مذكرة تفاهم مع فلسطين في مجال البريد. كما وقعت مصر مذكرة تفاهم "
+                     "مع الصومال في مجال التدريب.", "t4")
+    pairs = sorted(tuple(sorted(p.split(":")[1] for p in a.parties if p.startswith("country:")))
+                   for a in r.agreements)
+    assert pairs == [("EG", "PS"), ("EG", "SO")]
+
+
+def test_company_is_a_party_with_its_country():
+    r = extract_text("وقعت وزارة الاتصالات وتكنولوجيا المعلومات المصرية اتفاقية مع شركة هواوي "
+                     "الصينية لتدريب الشباب على الحوسبة السحابية.", "t5")
+    (a,) = r.agreements
+    assert {"country:EG", "country:CN"} <= set(a.parties)
+    assert any(p.startswith("org:") for p in a.parties)
+
+
+def test_no_bilateral_story_gives_no_agreement():
+    r = extract_text("أطلقت وزارة الاتصالات وتكنولوجيا المعلومات المصرية مبادرة جديدة لتدريب "
+                     "الشباب على مهارات الذكاء الاصطناعي، وقالت الوزارة إن المبادرة تستهدف مئة ألف متدرب.", "t6")
+    assert r.agreements == [] and r.engagements == []
+    assert r.warnings
+
+
+def test_meeting_with_place_and_pair_anaphora():
+    r = extract_text("التقى وزير الاتصالات المصري نظيره الأردني في عمان، وبحث الجانبان تعزيز "
+                     "التعاون في مجال التحول الرقمي بين البلدين.", "t7")
+    meetings = [e for e in r.engagements if e.type == "Meeting"]
+    assert meetings and {"country:EG", "country:JO"} <= set(meetings[0].participants)

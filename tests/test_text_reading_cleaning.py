@@ -1,0 +1,83 @@
+"""Pure stages before extraction: reading bytes, cleaning page furniture, Arabic text helpers."""
+from __future__ import annotations
+
+import pytest
+
+from kg.cleaning import clean
+from kg.reading import ArticleError, decode, html_to_text, text_from_bytes
+from kg.text import fold, readings, sentences
+
+BODY = "وقعت وزارة الاتصالات المصرية مذكرة تفاهم مع نظيرتها التونسية في مجال الذكاء الاصطناعي اليوم."
+
+
+def test_fold_unifies_letters_but_keeps_words():
+    assert fold("إسحق") == fold("اسحق") == "اسحق"
+    assert fold("الْمَعلومَات") == "المعلومات"
+    assert fold("المصرية") == "المصريه"
+
+
+def test_readings_strip_clitics():
+    stems = [stem for _, stem in readings("للاتصالات")]
+    assert "الاتصالات" in stems
+    assert ("و", "مصر") in readings("ومصر")
+
+
+def test_sentence_split_keeps_abbreviated_honorific():
+    parts = sentences("وقع د. عمرو طلعت المذكرة. ثم غادر.")
+    assert parts == ["وقع د. عمرو طلعت المذكرة.", "ثم غادر."]
+
+
+def test_decode_windows_1256():
+    assert decode(BODY.encode("cp1256")) == BODY
+
+
+def test_decode_utf16_and_bom():
+    assert decode(BODY.encode("utf-16")) == BODY
+    assert decode("\ufeff".encode() + BODY.encode()) == BODY
+
+
+@pytest.mark.parametrize("data, reason", [
+    (b"", "empty"), (b"   \n\t  ", "empty"), (b"\x00\x01\x02binary\x00", "binary"),
+    ("hello world, no arabic here".encode(), "no Arabic"),
+])
+def test_bad_bytes_are_named_errors(data, reason):
+    with pytest.raises(ArticleError) as e:
+        text_from_bytes(data, "x/bad.txt")
+    assert "x/bad.txt" in str(e.value) and reason in str(e.value)
+
+
+def test_undecodable_bytes_name_the_file():
+    latin1 = "café résumé naïve ".encode("latin-1") * 5       # neither UTF-8 nor Arabic
+    with pytest.raises(ArticleError, match="bad.txt: not UTF-8"):
+        decode(latin1, "bad.txt")
+
+
+def test_html_is_reduced_to_article_text():
+    html = f"""<html><head><title>t</title><script>var x = "مصر";</script></head><body>
+      <nav><a>الرئيسية</a><a>روسيا</a></nav><header>موقع الأخبار</header>
+      <article><h1>عنوان الخبر عن التعاون الرقمي بين البلدين</h1><p>{BODY}</p></article>
+      <aside><ul><li>وزير خارجية الصين يلتقي نظيره الأمريكي</li></ul></aside>
+      <footer>جميع الحقوق محفوظة</footer></body></html>"""
+    text = html_to_text(html)
+    assert BODY in text
+    assert "روسيا" not in text and "الصين" not in text and "var x" not in text
+
+
+def test_clean_drops_headers_related_news_and_comments():
+    raw = "\n".join([
+        "موقع الخبر", "الجمعة، 22 نوفمبر 2024 10:37 مـ", "رئيس التحرير محمد السعدني",
+        "• الرئيسية", "مصر وتونس توقعان مذكرة تفاهم للذكاء الاصطناعي",
+        BODY,
+        "اقرأ أيضا", "وزير الخارجية الروسي يستقبل نظيره الصيني",
+        "السعودية والهند تبحثان التعاون في الفضاء",
+        "وأكد الوزيران أهمية متابعة تنفيذ بنود المذكرة خلال الفترة المقبلة وتبادل الخبرات بين البلدين.",
+        "شارك", "فيسبوك تويتر واتساب", "مصر تونس الذكاء الاصطناعي",
+        "تعليقات القراء", "الأردن والمغرب يوقعان اتفاقية",
+    ])
+    c = clean(raw)
+    assert c.title == "مصر وتونس توقعان مذكرة تفاهم للذكاء الاصطناعي"
+    assert c.paragraphs[0] == BODY
+    text = c.text
+    for furniture in ("السعدني", "الروسي", "السعودية", "فيسبوك", "الأردن", "22 نوفمبر"):
+        assert furniture not in text
+    assert "وأكد الوزيران" in text
