@@ -78,7 +78,14 @@ def find_articles(paths: Iterable[str | Path]) -> tuple[list[Path], list[Outcome
             except PermissionError as e:
                 problems.append(Outcome(str(p), "", "failed", f"cannot list folder ({e.strerror})"))
                 continue
-            files.extend(f for f in found if f.is_file())
+            for f in found:
+                if f.is_dir():
+                    problems.append(Outcome(str(f), f.stem, "failed", "a directory, not an article file"))
+                elif f.is_file() or f.is_symlink():
+                    files.append(f)
+            if not found:
+                problems.append(Outcome(str(p), "", "failed",
+                                        f"no article files ({', '.join(ARTICLE_SUFFIXES)}) in this folder"))
         elif p.exists():
             files.append(p)
         else:

@@ -28,8 +28,10 @@ def decode(data: bytes, path: str | Path = "<bytes>") -> str:
     >>> decode("مصر".encode("cp1256"))
     'مصر'
     """
-    if not data.strip():
+    if not data:
         raise ArticleError(path, "empty file")
+    if not data.strip():
+        raise ArticleError(path, "whitespace only, no text")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
     if b"\x00" in data[:4096]:

@@ -37,7 +37,7 @@ def test_decode_utf16_and_bom():
 
 
 @pytest.mark.parametrize("data, reason", [
-    (b"", "empty"), (b"   \n\t  ", "empty"), (b"\x00\x01\x02binary\x00", "binary"),
+    (b"", "empty"), (b"   \n\t  ", "whitespace"), (b"\x00\x01\x02binary\x00", "binary"),
     ("hello world, no arabic here".encode(), "no Arabic"),
 ])
 def test_bad_bytes_are_named_errors(data, reason):

@@ -1,0 +1,203 @@
+"""The store and the CLI end to end: load, reload, bad input, interrupted loads, export, stats."""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from rdflib import Dataset, Graph
+
+from conftest import ARTICLES, ROOT, TDKG, run_tdkg
+from kg.extract import extract_text
+from kg.identity import article_iri
+from kg.rdf import article_graph
+from kg.reading import read_article
+from kg.store import Store
+
+ARTICLE_IDS = sorted(p.stem for p in ARTICLES.glob("*.txt"))
+
+
+def export_nq(store: Path) -> str:
+    r = run_tdkg("export", "--format", "nq", store=store, check=True)
+    return r.stdout
+
+
+def expected_graph(path: Path) -> Graph:
+    return article_graph(extract_text(read_article(path), path.stem, path.name))
+
+
+def stored_graph(store: Store, article_id: str) -> Graph:
+    g = Graph()
+    for line in store.graph_ntriples(article_iri(article_id)):
+        g.parse(data=line, format="nt")
+    return g
+
+
+def test_load_builds_one_named_graph_per_article(loaded_store):
+    s = Store(loaded_store)
+    graphs = s.named_graphs()
+    for aid in ARTICLE_IDS:
+        assert article_iri(aid) in graphs
+        assert set(stored_graph(s, aid)) == set(expected_graph(ARTICLES / f"{aid}.txt"))
+    stats = s.stats()
+    assert stats["articles"] == 5 and stats["agreements"] >= 4 and stats["persons"] >= 8
+
+
+def test_reload_changes_nothing(tmp_path):
+    store = tmp_path / "kg"
+    run_tdkg("load", "--quiet", ARTICLES, store=store, check=True)
+    first = export_nq(store)
+    r = run_tdkg("load", "--quiet", ARTICLES, store=store, check=True)
+    assert "5 stored" in r.stdout
+    assert sorted(export_nq(store).splitlines()) == sorted(first.splitlines())
+    r = run_tdkg("load", "--quiet", "--skip-unchanged", ARTICLES, store=store, check=True)
+    assert "5 unchanged" in r.stdout
+
+
+def test_changed_article_replaces_its_graph(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    src = ARTICLES / f"{ARTICLE_IDS[4]}.txt"
+    art = folder / src.name
+    shutil.copy(src, art)
+    store = tmp_path / "kg"
+    run_tdkg("load", "--quiet", folder, store=store, check=True)
+    # the article now reports a different partner: the old facts must go
+    art.write_text(src.read_text(encoding="utf-8").replace("جمهورية مصر العربية", "المملكة الأردنية الهاشمية"),
+                   encoding="utf-8")
+    run_tdkg("load", "--quiet", folder, store=store, check=True)
+    s = Store(store)
+    assert set(stored_graph(s, src.stem)) == set(expected_graph(art))
+
+
+def test_bad_inputs_get_one_line_each_and_lose_nothing(tmp_path):
+    store = tmp_path / "kg"
+    run_tdkg("load", "--quiet", ARTICLES, store=store, check=True)
+    before = sorted(export_nq(store).splitlines())
+
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    good_text = (ARTICLES / f"{ARTICLE_IDS[0]}.txt").read_text(encoding="utf-8")
+    (bad / "empty.txt").write_bytes(b"")
+    (bad / "spaces.txt").write_text("   \n\n\t  \n")
+    (bad / "binary.txt").write_bytes(bytes(range(256)) * 40)
+    (bad / "latin1.txt").write_bytes("café résumé naïve déjà vu ".encode("latin-1") * 40)
+    (bad / "huge.txt").write_bytes(("مصر " * 5_000_000).encode("utf-8")[:20_000_000])
+    (bad / "broken-link.txt").symlink_to(tmp_path / "nowhere.txt")
+    # good ones among the bad: Windows-1256, HTML, and a story with no cooperation
+    (bad / "cp1256.txt").write_bytes(good_text.encode("cp1256", errors="ignore"))
+    (bad / "page.html").write_text(f"<html><body><nav>روسيا الصين</nav><article><p>{good_text}</p>"
+                                   f"</article></body></html>", encoding="utf-8")
+    (bad / "domestic.txt").write_text(
+        "أطلقت وزارة الاتصالات وتكنولوجيا المعلومات المصرية اليوم مبادرة جديدة لتدريب مئة ألف شاب "
+        "على مهارات البرمجة والذكاء الاصطناعي، وقالت الوزارة إن المبادرة تمتد عامين.", encoding="utf-8")
+
+    r = run_tdkg("load", "--quiet", bad, store=store)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "Traceback" not in r.stderr
+    errors = [l for l in r.stderr.splitlines() if l.startswith("FAILED")]
+    expected = {"empty.txt": "empty", "spaces.txt": "whitespace", "binary.txt": "binary",
+                "latin1.txt": "not UTF-8", "huge.txt": "too large", "broken-link.txt": "no such file"}
+    for name, reason in expected.items():
+        line = next((l for l in errors if name in l), None)
+        assert line is not None and reason.lower() in line.lower(), (name, r.stderr)
+    assert len(errors) == len(expected)
+    assert any("domestic.txt" in l and "no cooperation" in l for l in r.stderr.splitlines())
+    assert "3 stored" in r.stdout
+
+    after = set(export_nq(store).splitlines())
+    assert set(before) <= after                       # nothing already stored was lost
+    s = Store(store)
+    assert article_iri("cp1256") in s.named_graphs() and article_iri("page") in s.named_graphs()
+
+
+def test_unreadable_folder_entry_is_reported(tmp_path):
+    if os.geteuid() == 0:
+        # root reads any file: make the entry unreadable by being a directory named like an article
+        (tmp_path / "in" / "dir.txt").mkdir(parents=True)
+        r = run_tdkg("load", "--quiet", tmp_path / "in", store=tmp_path / "kg")
+        assert r.returncode == 1 and "dir.txt" in r.stderr and "directory" in r.stderr
+    else:
+        f = tmp_path / "in" / "locked.txt"
+        f.parent.mkdir()
+        f.write_text("نص")
+        f.chmod(0)
+        r = run_tdkg("load", "--quiet", f.parent, store=tmp_path / "kg")
+        assert r.returncode == 1 and "locked.txt" in r.stderr and "permission" in r.stderr
+
+
+def test_kill_during_load_leaves_whole_articles_and_resumes(tmp_path):
+    """kill -9 a real load mid-way: each article is wholly stored or absent; loading again completes."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    sources = sorted(ARTICLES.glob("*.txt"))
+    n = 400
+    for i in range(n):
+        src = sources[i % len(sources)]
+        (corpus / f"a{i:04d}.txt").write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
+    store = tmp_path / "kg"
+    proc = subprocess.Popen(TDKG + ["--store", str(store), "load", "--batch", "4", "--no-validate",
+                                    str(corpus)], cwd=ROOT, stderr=subprocess.PIPE,
+                            stdout=subprocess.DEVNULL)
+    seen = bytearray()
+
+    def reader():
+        while chunk := proc.stderr.read(64):
+            seen.extend(chunk)
+    t = threading.Thread(target=reader, daemon=True)
+    t.start()
+    deadline = time.time() + 120
+    while time.time() < deadline and b"| 40/" not in seen and b"| 4" not in seen[-400:]:
+        if proc.poll() is not None:
+            break
+        time.sleep(0.05)
+    assert proc.poll() is None, "the load finished before it could be killed; raise n"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+
+    s = Store(store)
+    present = [g for g in s.named_graphs() if "/article/" in g]
+    assert 0 < len(present) < n
+    for iri in present:
+        aid = iri.rsplit("/", 1)[-1]
+        assert set(stored_graph(s, aid)) == set(expected_graph(corpus / f"{aid}.txt")), aid
+    del s
+
+    r = run_tdkg("load", "--quiet", "--skip-unchanged", "--no-validate", corpus, store=store, check=True)
+    assert f"{len(present)} unchanged" in r.stdout
+    assert len([g for g in Store(store).named_graphs() if "/article/" in g]) == n
+
+
+def test_export_formats_parse(loaded_store, tmp_path):
+    for fmt, rdflib_fmt in (("nq", "nquads"), ("trig", "trig"), ("ttl", "turtle"), ("jsonld", "json-ld")):
+        out = tmp_path / f"g.{fmt}"
+        run_tdkg("export", "--format", fmt, "--out", out, store=loaded_store, check=True)
+        ds = Dataset()
+        ds.parse(out, format=rdflib_fmt)
+        assert len(ds) > 0 or sum(1 for _ in ds.quads()) > 1000
+
+
+def test_stats_and_extract_commands(loaded_store):
+    r = run_tdkg("stats", store=loaded_store, check=True)
+    assert "articles" in r.stdout and " 5" in r.stdout
+    r = run_tdkg("extract", ARTICLES / f"{ARTICLE_IDS[4]}.txt", "--json", check=True)
+    assert '"MemorandumOfUnderstanding"' in r.stdout
+    r = run_tdkg("extract", ARTICLES / f"{ARTICLE_IDS[4]}.txt", "--turtle", check=True)
+    Graph().parse(data=r.stdout, format="turtle")
+
+
+def test_query_without_store_is_a_clear_error(tmp_path):
+    r = run_tdkg("stats", store=tmp_path / "missing")
+    assert r.returncode == 2 and "no store" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_help_shows_examples():
+    r = run_tdkg("--help", check=True)
+    assert "tdkg load data/articles" in r.stdout
+    for sub in ("load", "query", "export", "extract", "stats"):
+        assert "example" in run_tdkg(sub, "--help", check=True).stdout
