@@ -1,0 +1,73 @@
+"""The ontology keeps the contract; the shapes hold; the dev set scores as required."""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+import pyshacl
+from rdflib import Graph, Namespace, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
+
+from conftest import ARTICLES, ROOT, SHARED, needs_shared, run_tdkg
+from kg.extract import extract_text
+from kg.rdf import article_graph
+from kg.reading import read_article
+from kg.shacl import validate
+
+TDO = Namespace("https://w3id.org/tdkg/ontology#")
+ONTO = Graph().parse(ROOT / "ontology" / "tdkg.ttl")
+TOPICS = Graph().parse(ROOT / "ontology" / "topics.ttl")
+
+
+@needs_shared()
+def test_every_contract_term_is_declared_with_both_labels():
+    contract = (SHARED / "eval" / "CONTRACT.md").read_text(encoding="utf-8")
+    terms = set(re.findall(r"\btdo:([A-Za-z0-9]+)", contract))
+    assert len(terms) > 25
+    for t in terms:
+        node = TDO[t]
+        assert (node, RDF.type, None) in ONTO, f"tdo:{t} not declared"
+        langs = {l.language for l in ONTO.objects(node, RDFS.label)}
+        assert {"ar", "en"} <= langs, f"tdo:{t} lacks an Arabic or English label"
+
+
+@needs_shared()
+def test_topic_scheme_matches_topics_md():
+    codes = set(re.findall(r"^\| ([a-z0-9-]+) \|", (SHARED / "eval" / "TOPICS.md").read_text(), re.M)) - {"code"}
+    assert codes == {str(n) for n in TOPICS.objects(None, SKOS.notation)}
+
+
+def test_subclasses_and_alignments():
+    sub = lambda a, b: (a, RDFS.subClassOf, b) in ONTO
+    assert sub(TDO.MemorandumOfUnderstanding, TDO.Agreement) and sub(TDO.Signing, TDO.Engagement)
+    assert sub(TDO.Article, URIRef("https://schema.org/NewsArticle"))
+    assert sub(TDO.Organization, URIRef("http://www.w3.org/ns/org#Organization"))
+
+
+def test_extracted_graphs_conform_and_a_broken_one_does_not():
+    g = article_graph(extract_text(read_article(ARTICLES / "004_74f5ac9498ea9be5.txt"), "004_74f5ac9498ea9be5"))
+    assert validate(g).conforms
+    agreement = next(g.subjects(RDF.type, TDO.MemorandumOfUnderstanding))
+    g.set((agreement, TDO.status, TDO.Finished))
+    report = validate(g)
+    assert not report.conforms
+    assert any(f.path == str(TDO.status) and f.focus == str(agreement) for f in report.violations)
+
+
+@needs_shared()
+def test_make_eval_meets_the_bar(tmp_path):
+    store, dump = tmp_path / "kg", tmp_path / "dump.nq"
+    run_tdkg("load", "--quiet", ARTICLES, store=store, check=True)
+    run_tdkg("export", "--format", "nq", "--out", dump, store=store, check=True)
+    r = subprocess.run([sys.executable, str(SHARED / "eval" / "score.py"), "--gold", str(SHARED / "eval" / "dev"),
+                        "--data", str(dump), "--data", str(ROOT / "ontology" / "tdkg.ttl"),
+                        "--data", str(ROOT / "ontology" / "topics.ttl"), "--json"],
+                       capture_output=True, text=True, check=True)
+    report = json.loads(r.stdout)
+    print(f"dev macro F1 {report['overall_f1']}, identity {report['identity']['passed']}/"
+          f"{report['identity']['total']}")
+    assert report["overall_f1"] >= 0.85
+    assert all(f["f1"] >= 0.7 for name, f in report["facets"].items())
+    assert report["identity"]["passed"] == report["identity"]["total"] == 3
