@@ -4,6 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STORE  ?= tdkg-store
 SHARED ?= ../shared
+PORT   ?= 5000
 
 .PHONY: venv install run test eval bench clean
 
@@ -20,6 +21,7 @@ run: install
 	$(BIN)/tdkg --store $(STORE) load data/articles
 	$(BIN)/tdkg --store $(STORE) stats
 	$(BIN)/tdkg --store $(STORE) query --saved partners-of-country --param country=EG
+	$(BIN)/tdkg --store $(STORE) serve --port $(PORT)
 
 test: install
 	$(BIN)/python -m pytest

@@ -96,6 +96,20 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--param", action="append", default=[], metavar="NAME=VALUE")
     sp.add_argument("--list", action="store_true", help="list saved queries")
     sp.add_argument("--format", choices=["table", "json", "csv"], default="table")
+
+    sp = cmd("serve", cmd_serve, "Serve the graph: SPARQL endpoint, saved queries and a page.",
+             "examples:\n  tdkg serve                          http://127.0.0.1:5000/\n"
+             "  tdkg serve --port 8080 --timeout 10\n"
+             "  TDKG_UPDATE_TOKEN=s3cret tdkg serve --allow-update\n\n"
+             "Runs under waitress (a production WSGI server), read-only unless --allow-update;\n"
+             "updates then need 'Authorization: Bearer $TDKG_UPDATE_TOKEN'.")
+    sp.add_argument("--host", default="127.0.0.1")
+    sp.add_argument("--port", type=int, default=5000)
+    sp.add_argument("--timeout", type=float, default=30.0, help="seconds a query may run (default 30)")
+    sp.add_argument("--max-rows", type=int, default=100_000, help="rows a result may have (default 100000)")
+    sp.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
+    sp.add_argument("--allow-update", action="store_true", help="accept SPARQL Update with the bearer token")
+    sp.add_argument("--cors", default="*", help="Access-Control-Allow-Origin ('' to disable; default *)")
     return p
 
 
@@ -201,6 +215,27 @@ def cmd_query(args) -> int:
     store = _store(args, read_only=True)
     result = store.query(text, subs)
     _print_result(result, args.format)
+    return 0
+
+
+def cmd_serve(args) -> int:
+    import waitress
+    from server import create_app
+    from .store import store_path
+    path = store_path(args.store)
+    if not Path(path).exists():
+        from .store import StoreError
+        raise StoreError(f"no store at {path}: run 'tdkg load data/articles' first")
+    app = create_app({"STORE_PATH": path, "QUERY_TIMEOUT": args.timeout, "MAX_ROWS": args.max_rows,
+                      "ALLOW_UPDATE": args.allow_update, "CORS_ORIGINS": args.cors})
+    base = f"http://{args.host}:{args.port}"
+    print(f"tdkg serving {path} at {base}/  (SPARQL endpoint {base}/sparql; Ctrl-C stops)")
+    print(f"  curl '{base}/queries/partners-of-country.csv?country=EG'")
+    print(f"  curl -H 'Accept: text/csv' --data-urlencode "
+          f"'query=SELECT ?c ?n WHERE {{ ?c a <https://w3id.org/tdkg/ontology#Country> ; "
+          f"<http://www.w3.org/2000/01/rdf-schema#label> ?n }} LIMIT 5' {base}/sparql", flush=True)
+    waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="tdkg",
+                   max_request_body_size=app.config["MAX_CONTENT_LENGTH"] + 1024)
     return 0
 
 

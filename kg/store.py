@@ -108,10 +108,24 @@ class Store:
 
     # ------------------------------------------------------------ reading
 
-    def query(self, sparql: str, substitutions: dict | None = None, union: bool = True):
-        """Run a SPARQL query; without FROM/GRAPH it sees the union of all graphs."""
-        return self._db.query(sparql, use_default_graph_as_union=union,
-                              substitutions=substitutions or None)
+    def query(self, sparql: str, substitutions: dict | None = None, union: bool = True,
+              default_graph: list | None = None, named_graphs: list | None = None):
+        """Run a SPARQL query; without FROM/GRAPH it sees the union of all graphs.
+
+        ``default_graph``/``named_graphs`` (lists of pyoxigraph NamedNodes) set the
+        dataset as the protocol's default-graph-uri/named-graph-uri do.
+        """
+        kwargs = {}
+        if default_graph:
+            kwargs["default_graph"] = default_graph
+        if named_graphs:
+            kwargs["named_graphs"] = named_graphs
+        return self._db.query(sparql, use_default_graph_as_union=union and not default_graph,
+                              substitutions=substitutions or None, **kwargs)
+
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL Update in one transaction."""
+        self._db.update(sparql)
 
     def select(self, sparql: str, substitutions: dict | None = None) -> list[dict]:
         """SELECT rows as dicts of Python strings (for the CLI and tests)."""

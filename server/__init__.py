@@ -1,0 +1,49 @@
+"""The tdkg SPARQL endpoint: a Flask application factory and its blueprints.
+
+HTTP concerns only — negotiation, limits, errors, pages. Queries, formats and
+the store are :mod:`kg`'s.
+
+>>> from server import create_app
+>>> app = create_app({"STORE_PATH": None})      # an empty in-memory store
+"""
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+
+from kg.store import Store, store_path
+
+DEFAULTS = {
+    "STORE_PATH": None,            # folder of the embedded store (None: in memory)
+    "QUERY_TIMEOUT": 30.0,         # seconds a query may run
+    "MAX_ROWS": 100_000,           # rows (or triples) returned at most; X-TDKG-Truncated says so
+    "MAX_CONTENT_LENGTH": 1_000_000,   # bytes of a request body
+    "ALLOW_UPDATE": False,         # SPARQL Update refused (403) unless enabled
+    "UPDATE_TOKEN": None,          # bearer token for updates (from $TDKG_UPDATE_TOKEN)
+    "CORS_ORIGINS": "*",           # Access-Control-Allow-Origin for the API ("" turns CORS off)
+}
+
+
+def create_app(config: dict | None = None, store: Store | None = None) -> Flask:
+    """Build the app. ``store`` wins over ``config["STORE_PATH"]``; nothing is module-level."""
+    app = Flask(__name__)
+    app.config.update(DEFAULTS)
+    app.config["UPDATE_TOKEN"] = os.environ.get("TDKG_UPDATE_TOKEN")
+    app.config.update(config or {})
+    if app.config["ALLOW_UPDATE"] and not app.config["UPDATE_TOKEN"]:
+        raise ValueError("updates need a token: set TDKG_UPDATE_TOKEN")
+    if store is None:
+        path = app.config["STORE_PATH"]
+        store = Store(path, read_only=not app.config["ALLOW_UPDATE"]) if path else Store(None)
+    app.extensions["tdkg.store"] = store
+
+    from . import errors, health, page, protocol, saved
+    errors.register(app)
+    for bp in (protocol.bp, saved.bp, page.bp, health.bp):
+        app.register_blueprint(bp)
+    return app
+
+
+def default_store_path(cli_value: str | None) -> str:
+    return store_path(cli_value)

@@ -1,0 +1,277 @@
+"""SPARQL execution with limits, and the standard result formats.
+
+Used by the endpoint and the CLI: a query is classified (SELECT/ASK/CONSTRUCT/
+DESCRIBE or an update), refused if it would make us fetch other URLs
+(``SERVICE``), run with a deadline and a row cap, and serialised in the
+format the client asked for.
+
+>>> query_form("PREFIX x: <http://x/> # c\\n select * {}")
+'SELECT'
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from xml.sax.saxutils import escape, quoteattr
+
+import pyoxigraph as ox
+
+RESULT_TYPES = {   # SELECT / ASK
+    "application/sparql-results+json": "json", "application/json": "json",
+    "application/sparql-results+xml": "xml", "application/xml": "xml", "text/xml": "xml",
+    "text/csv": "csv", "text/tab-separated-values": "tsv",
+}
+GRAPH_TYPES = {    # CONSTRUCT / DESCRIBE
+    "text/turtle": ox.RdfFormat.TURTLE, "application/x-turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES, "text/plain": ox.RdfFormat.N_TRIPLES,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML, "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/n-quads": ox.RdfFormat.N_QUADS, "application/trig": ox.RdfFormat.TRIG,
+}
+FORMAT_NAMES = {   # ?format= shortcuts
+    "json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
+    "csv": "text/csv", "tsv": "text/tab-separated-values", "turtle": "text/turtle",
+    "ttl": "text/turtle", "ntriples": "application/n-triples", "nt": "application/n-triples",
+    "rdfxml": "application/rdf+xml", "rdf": "application/rdf+xml", "jsonld": "application/ld+json",
+    "nquads": "application/n-quads", "nq": "application/n-quads", "trig": "application/trig",
+}
+DEFAULT_TYPE = {"SELECT": "application/sparql-results+json", "ASK": "application/sparql-results+json",
+                "CONSTRUCT": "text/turtle", "DESCRIBE": "text/turtle"}
+UPDATE_KEYWORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")
+
+_COMMENT_OR_STRING = re.compile(
+    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*')
+_PROLOGUE = re.compile(r"^\s*(?:(?:BASE\s*|PREFIX\s+[\w.-]*:\s*)\s*<>\s*)*", re.I)
+_UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+class QueryRefused(ValueError):
+    """A query we will not run here (SERVICE, an update on a read-only endpoint)."""
+
+
+class QueryTimeout(RuntimeError):
+    pass
+
+
+def _skeleton(query: str) -> str:
+    """The query with escapes decoded, and strings, IRIs and comments blanked (kept as <>)."""
+    text = _UCHAR.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), query)
+    return _COMMENT_OR_STRING.sub(lambda m: "<>" if m.group().startswith("<") else " ", text)
+
+
+def query_form(query: str) -> str:
+    """SELECT, ASK, CONSTRUCT, DESCRIBE, or UPDATE (an update request), or '' if unknown."""
+    body = _PROLOGUE.sub("", _skeleton(query)).lstrip()
+    word = re.match(r"[A-Za-z]+", body)
+    if not word:
+        return ""
+    w = word.group().upper()
+    if w in DEFAULT_TYPE:
+        return w
+    return "UPDATE" if w in UPDATE_KEYWORDS else ""
+
+
+def uses_service(query: str) -> bool:
+    return re.search(r"\bSERVICE\b", _skeleton(query), re.I) is not None
+
+
+def uses_load(update: str) -> bool:
+    """LOAD <url> would make the server fetch a URL."""
+    return re.search(r"\bLOAD\b", _skeleton(update), re.I) is not None
+
+
+@dataclass
+class Result:
+    form: str                                   # SELECT | ASK | CONSTRUCT | DESCRIBE
+    variables: list[str] = field(default_factory=list)
+    rows: list[list] = field(default_factory=list)     # SELECT: terms or None
+    boolean: bool | None = None
+    triples: list = field(default_factory=list)       # CONSTRUCT/DESCRIBE
+    truncated: bool = False
+    seconds: float = 0.0
+
+
+def execute(store, query: str, *, default_graphs: list[str] | None = None,
+            named_graphs: list[str] | None = None, substitutions: dict | None = None,
+            timeout: float = 30.0, max_rows: int = 100_000) -> Result:
+    """Run a query on a :class:`kg.store.Store` with a deadline and a row cap.
+
+    The engine works outside the GIL, in a worker thread; rows are read lazily
+    and the deadline is checked between them, so a runaway query gives the
+    caller a :class:`QueryTimeout` after ``timeout`` seconds while other
+    requests are served. (An aggregate that never yields a first row keeps
+    its worker thread busy until the engine finishes; the caller is answered
+    on time regardless.)
+    """
+    form = query_form(query)
+    if form == "UPDATE":
+        raise QueryRefused("this is a SPARQL Update; send it to the update operation")
+    if uses_service(query):
+        raise QueryRefused("SERVICE (federated query) is not allowed on this endpoint")
+    start = time.monotonic()
+    deadline = start + timeout
+    box: dict = {}
+
+    def work():
+        try:
+            box["result"] = _collect(store, query, default_graphs, named_graphs, substitutions,
+                                     deadline, max_rows)
+        except BaseException as e:  # handed to the caller
+            box["error"] = e
+
+    t = threading.Thread(target=work, daemon=True, name="sparql-query")
+    t.start()
+    t.join(timeout)
+    if t.is_alive():
+        raise QueryTimeout(f"query exceeded the time limit of {timeout:g} s")
+    if "error" in box:
+        raise box["error"]
+    result = box["result"]
+    result.seconds = time.monotonic() - start
+    return result
+
+
+def _collect(store, query, default_graphs, named_graphs, substitutions, deadline, max_rows) -> Result:
+    kwargs = {}
+    if default_graphs:
+        kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+    if named_graphs:
+        kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+    res = store.query(query, substitutions, union=not default_graphs, **kwargs)
+    if isinstance(res, ox.QueryBoolean):
+        return Result("ASK", boolean=bool(res))
+    if isinstance(res, ox.QueryTriples):
+        out = Result(query_form(query) or "CONSTRUCT")
+        for i, t in enumerate(res):
+            if i >= max_rows:
+                out.truncated = True
+                break
+            if i % 1000 == 0 and time.monotonic() > deadline:
+                raise QueryTimeout("deadline passed")
+            out.triples.append(t)
+        return out
+    names = [v.value for v in res.variables]
+    out = Result("SELECT", variables=names)
+    for i, row in enumerate(res):
+        if i >= max_rows:
+            out.truncated = True
+            break
+        if i % 1000 == 0 and time.monotonic() > deadline:
+            raise QueryTimeout("deadline passed")
+        out.rows.append([row[n] for n in names])
+    return out
+
+
+# ---------------------------------------------------------------- serialisation
+
+def serialize(result: Result, mime: str) -> bytes:
+    """The result in a media type of RESULT_TYPES (SELECT/ASK) or GRAPH_TYPES (CONSTRUCT/DESCRIBE)."""
+    if result.form in ("CONSTRUCT", "DESCRIBE"):
+        buf = io.BytesIO()
+        fmt = GRAPH_TYPES[mime]
+        if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
+            quads = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in result.triples]
+            ox.serialize(quads, buf, fmt)
+        else:
+            ox.serialize(result.triples, buf, fmt)
+        return buf.getvalue()
+    kind = RESULT_TYPES[mime]
+    return {"json": _json, "xml": _xml, "csv": _csv, "tsv": _tsv}[kind](result)
+
+
+def term_json(t) -> dict:
+    if isinstance(t, ox.NamedNode):
+        return {"type": "uri", "value": t.value}
+    if isinstance(t, ox.BlankNode):
+        return {"type": "bnode", "value": t.value}
+    if isinstance(t, ox.Literal):
+        d = {"type": "literal", "value": t.value}
+        if t.language:
+            d["xml:lang"] = t.language
+        elif t.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+            d["datatype"] = t.datatype.value
+        return d
+    return {"type": "triple", "value": str(t)}
+
+
+def _json(r: Result) -> bytes:
+    if r.form == "ASK":
+        return json.dumps({"head": {}, "boolean": r.boolean}).encode()
+    bindings = [{n: term_json(v) for n, v in zip(r.variables, row) if v is not None} for row in r.rows]
+    return json.dumps({"head": {"vars": r.variables}, "results": {"bindings": bindings}},
+                      ensure_ascii=False).encode("utf-8")
+
+
+def _xml(r: Result) -> bytes:
+    out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">']
+    if r.form == "ASK":
+        out.append(f"<head/><boolean>{'true' if r.boolean else 'false'}</boolean></sparql>")
+        return "".join(out).encode()
+    out.append("<head>" + "".join(f"<variable name={quoteattr(v)}/>" for v in r.variables) + "</head><results>")
+    for row in r.rows:
+        out.append("<result>")
+        for n, t in zip(r.variables, row):
+            if t is None:
+                continue
+            j = term_json(t)
+            if j["type"] == "uri":
+                inner = f"<uri>{escape(j['value'])}</uri>"
+            elif j["type"] == "bnode":
+                inner = f"<bnode>{escape(j['value'])}</bnode>"
+            else:
+                attrs = (f" xml:lang={quoteattr(j['xml:lang'])}" if "xml:lang" in j else "") + \
+                        (f" datatype={quoteattr(j['datatype'])}" if "datatype" in j else "")
+                inner = f"<literal{attrs}>{escape(j['value'])}</literal>"
+            out.append(f"<binding name={quoteattr(n)}>{inner}</binding>")
+        out.append("</result>")
+    out.append("</results></sparql>")
+    return "".join(out).encode("utf-8")
+
+
+def _csv(r: Result) -> bytes:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    if r.form == "ASK":
+        w.writerow(["_askResult"])
+        w.writerow(["true" if r.boolean else "false"])
+    else:
+        w.writerow(r.variables)
+        for row in r.rows:
+            w.writerow(["" if t is None else ("_:" + t.value if isinstance(t, ox.BlankNode) else t.value)
+                        for t in row])
+    return buf.getvalue().encode("utf-8")
+
+
+def _tsv(r: Result) -> bytes:
+    if r.form == "ASK":
+        return f"?_askResult\n{'true' if r.boolean else 'false'}\n".encode()
+    lines = ["\t".join("?" + v for v in r.variables)]
+    for row in r.rows:
+        lines.append("\t".join("" if t is None else str(t) for t in row))
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def service_description(endpoint: str, update: bool) -> str:
+    """SPARQL 1.1 Service Description of the endpoint, in Turtle."""
+    fmts = "\n".join(f"    sd:resultFormat <{u}> ;" for u in (
+        "http://www.w3.org/ns/formats/SPARQL_Results_JSON", "http://www.w3.org/ns/formats/SPARQL_Results_XML",
+        "http://www.w3.org/ns/formats/SPARQL_Results_CSV", "http://www.w3.org/ns/formats/SPARQL_Results_TSV",
+        "http://www.w3.org/ns/formats/Turtle", "http://www.w3.org/ns/formats/N-Triples",
+        "http://www.w3.org/ns/formats/RDF_XML", "http://www.w3.org/ns/formats/JSON-LD",
+        "http://www.w3.org/ns/formats/N-Quads", "http://www.w3.org/ns/formats/TriG"))
+    lang = "sd:SPARQL11Query, sd:SPARQL11Update" if update else "sd:SPARQL11Query"
+    return f"""@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
+@prefix dct: <http://purl.org/dc/terms/> .
+
+<{endpoint}#service> a sd:Service ;
+    sd:endpoint <{endpoint}> ;
+    sd:supportedLanguage {lang} ;
+{fmts}
+    sd:feature sd:UnionDefaultGraph ;
+    dct:title "tdkg — Tech Diplomacy Knowledge Graph"@en, "رسم المعرفة للدبلوماسية التقنية"@ar ;
+    dct:description "Arabic news on technology cooperation between states. Queries that name no graph see the union of all graphs; SERVICE is refused."@en .
+"""

@@ -1,0 +1,151 @@
+"""The SPARQL 1.1 Protocol at ``/sparql``: query by GET or POST, update when enabled."""
+from __future__ import annotations
+
+import hmac
+
+from flask import Blueprint, Response, current_app, redirect, request, url_for
+
+from kg import sparql
+
+from .errors import ApiError
+from .negotiate import choose, prefers_html
+
+bp = Blueprint("protocol", __name__)
+RESULT_OFFER = ["application/sparql-results+json", "application/sparql-results+xml", "text/csv",
+                "text/tab-separated-values", "application/json", "application/xml", "text/xml"]
+GRAPH_OFFER = ["text/turtle", "application/n-triples", "application/rdf+xml", "application/ld+json",
+               "application/n-quads", "application/trig", "text/plain", "application/x-turtle"]
+
+
+def store():
+    return current_app.extensions["tdkg.store"]
+
+
+def cors(resp: Response) -> Response:
+    origins = current_app.config["CORS_ORIGINS"]
+    if origins:
+        resp.headers["Access-Control-Allow-Origin"] = origins
+        resp.headers["Access-Control-Allow-Headers"] = "Content-Type, Accept, Authorization"
+        resp.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+        resp.headers["Access-Control-Expose-Headers"] = "X-TDKG-Truncated, X-TDKG-Seconds"
+        if origins != "*":
+            resp.headers["Vary"] = "Origin"
+    return resp
+
+
+bp.after_request(cors)
+
+
+def _read_request() -> tuple[str | None, str | None, list[str], list[str]]:
+    """(query, update, default-graph-uri, named-graph-uri) from GET or either POST form."""
+    if request.method == "GET":
+        if "update" in request.args:
+            raise ApiError(405, "updates must be sent by POST", {"Allow": "POST"})
+        a = request.args
+        return a.get("query"), None, a.getlist("default-graph-uri"), a.getlist("named-graph-uri")
+    ctype = (request.mimetype or "").lower()
+    if ctype == "application/x-www-form-urlencoded":
+        f = request.form
+        query, update = f.get("query"), f.get("update")
+        if query is not None and update is not None:
+            raise ApiError(400, "give either query or update, not both")
+        graphs = (f.getlist("default-graph-uri") or f.getlist("using-graph-uri"),
+                  f.getlist("named-graph-uri") or f.getlist("using-named-graph-uri"))
+        return query, update, *graphs
+    if ctype in ("application/sparql-query", "application/sparql-update"):
+        body = request.get_data(cache=False).decode(request.mimetype_params.get("charset", "utf-8"),
+                                                    errors="strict")
+        a = request.args
+        dg = a.getlist("default-graph-uri") or a.getlist("using-graph-uri")
+        ng = a.getlist("named-graph-uri") or a.getlist("using-named-graph-uri")
+        return (body, None, dg, ng) if ctype == "application/sparql-query" else (None, body, dg, ng)
+    raise ApiError(415, f"unsupported Content-Type {ctype or '(none)'}: use application/sparql-query, "
+                        "application/sparql-update or application/x-www-form-urlencoded")
+
+
+@bp.route("/sparql", methods=["GET", "POST", "OPTIONS"])
+def endpoint():
+    if request.method == "OPTIONS":
+        return Response(status=204)
+    try:
+        query, update, default_graphs, named_graphs = _read_request()
+    except UnicodeDecodeError:
+        raise ApiError(400, "request body is not valid in its charset (UTF-8 expected)")
+    if update is not None:
+        return _update(update)
+    if not query:
+        if request.method == "GET" and prefers_html(request.headers.get("Accept")):
+            return redirect(url_for("page.index"))
+        if request.method == "GET":
+            sd = sparql.service_description(request.base_url, current_app.config["ALLOW_UPDATE"])
+            return Response(sd, mimetype="text/turtle")
+        raise ApiError(400, "no query given (parameter 'query' or an application/sparql-query body)")
+    return run_query(query, default_graphs, named_graphs)
+
+
+def negotiate(form: str) -> str:
+    """The media type to answer a query of this form with: format= first, then Accept."""
+    offer = GRAPH_OFFER if form in ("CONSTRUCT", "DESCRIBE") else RESULT_OFFER
+    fmt = request.values.get("format") if request.method == "GET" or request.mimetype == \
+        "application/x-www-form-urlencoded" else request.args.get("format")
+    if fmt:
+        mime = sparql.FORMAT_NAMES.get(fmt.lower(), fmt.lower())
+        if mime not in offer:
+            raise ApiError(406, f"format {fmt!r} is not available for a {form} query; "
+                                f"choose one of {', '.join(offer[:6])}")
+        return mime
+    mime = choose(request.headers.get("Accept"), offer)
+    if mime is None:
+        raise ApiError(406, f"none of the accepted types is available for a {form} query; "
+                            f"offered: {', '.join(offer)}")
+    return mime
+
+
+def run_query(query: str, default_graphs=(), named_graphs=(), substitutions=None, mime: str | None = None):
+    form = sparql.query_form(query)
+    if form == "UPDATE":
+        raise ApiError(403 if not current_app.config["ALLOW_UPDATE"] else 400,
+                       "this is a SPARQL Update: send it as 'update' (form) or application/sparql-update")
+    mime = mime or negotiate(form or "SELECT")
+    cfg = current_app.config
+    try:
+        result = sparql.execute(store(), query, default_graphs=list(default_graphs),
+                                named_graphs=list(named_graphs), substitutions=substitutions,
+                                timeout=cfg["QUERY_TIMEOUT"], max_rows=cfg["MAX_ROWS"])
+    except sparql.QueryRefused as e:
+        raise ApiError(403, str(e))
+    except sparql.QueryTimeout as e:
+        raise ApiError(503, f"{e}; simplify the query or add a LIMIT", {"Retry-After": "5"})
+    except SyntaxError as e:
+        raise ApiError(400, f"malformed query: {e}")
+    if result.form in ("CONSTRUCT", "DESCRIBE") and mime not in GRAPH_OFFER or \
+            result.form in ("SELECT", "ASK") and mime not in RESULT_OFFER:
+        mime = negotiate(result.form)
+    body = sparql.serialize(result, mime)
+    resp = Response(body, mimetype=mime)
+    if mime.startswith("text/") or mime.endswith(("json", "xml", "trig", "n-triples", "n-quads")):
+        resp.headers["Content-Type"] = f"{mime}; charset=utf-8"
+    resp.headers["X-TDKG-Seconds"] = f"{result.seconds:.3f}"
+    if result.truncated:
+        resp.headers["X-TDKG-Truncated"] = f"true; limit={cfg['MAX_ROWS']}"
+    return resp
+
+
+def _update(update: str):
+    cfg = current_app.config
+    if not cfg["ALLOW_UPDATE"]:
+        raise ApiError(403, "this endpoint is read-only (start it with --allow-update to accept updates)")
+    auth = request.headers.get("Authorization", "")
+    token = auth[7:] if auth.lower().startswith("bearer ") else ""
+    if not hmac.compare_digest(token.encode(), (cfg["UPDATE_TOKEN"] or "").encode()) or not token:
+        raise ApiError(401, "updates need 'Authorization: Bearer <token>'",
+                       {"WWW-Authenticate": 'Bearer realm="tdkg"'})
+    if sparql.uses_service(update) or sparql.uses_load(update):
+        raise ApiError(403, "SERVICE and LOAD are not allowed: this endpoint fetches no other URLs")
+    if sparql.query_form(update) != "UPDATE":
+        raise ApiError(400, "not a SPARQL Update")
+    try:
+        store().update(update)
+    except SyntaxError as e:
+        raise ApiError(400, f"malformed update: {e}")
+    return Response(status=204)
