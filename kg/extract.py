@@ -25,7 +25,8 @@ from .cleaning import Cleaned, clean
 from .lexicon import countries
 from .matching import find_all, match_at
 from .mentions import (OrgMention, PersonMention, Sentence, analyse, cue_tables, find_organizations,
-                       find_persons, find_places, find_topics, states_named)
+                       find_persons, find_places, find_topics, is_locative, states_named)
+from .text import readings
 from .records import Agreement, ArticleRecords, Engagement, Organization, Person, Place
 from .text import fold, sentences as split_sentences
 
@@ -39,9 +40,9 @@ MONTHS = {
 }
 _DATE = re.compile(r"(\d{1,2})\s+(?:من\s+)?(" + "|".join(sorted(MONTHS, key=len, reverse=True))
                    + r")(?:\s*/\s*\S+)?\s+(?:(?:عام|سنه)\s+)?(\d{4})")
-_AGREED = re.compile(r"(?:^|\s)[وف]?(?:اتفق|اتفقا|اتفقت|اتفقتا|اتفقنا|يتفق|تتفق|يتفقان|الاتفاق|اتفاق)"
-                     r"(?:\s+\S+){0,6}?\s+علي\s+(?:تعزيز\s+)?التعاون")
-_PRESENCE = {"بحضور", "برعايه", "رعايه", "حضور", "مظله", "بمشاركه"}
+_AGREED = re.compile(r"(?:^|\s)[وف]?(?:اتفق|اتفقا|اتفقت|اتفقتا|اتفقنا|يتفق|تتفق|يتفقان|تتفقان|الاتفاق|اتفاق)"
+                     r"(?:\s+\S+){0,6}?\s+علي\s+(?:(?:تعزيز|توسيع|تطوير|تعميق|تفعيل)\s+)?"
+                     r"(?:التعاون|تعاون\w*)")
 
 
 def extract_text(text: str, article_id: str, source_file: str = "") -> ArticleRecords:
@@ -104,9 +105,9 @@ def extract_cleaned(cleaned: Cleaned, article_id: str, source_file: str, sha256:
             if code not in rec.topics:
                 rec.topics.append(code)
 
-    actors_in = _actors_by_sentence(sents, persons, orgs)
-    rec.agreements = _agreements(sents, actors_in, pair)
-    rec.engagements = _engagements(sents, actors_in, pair, rec.agreements, rec.places)
+    actors_in = _actors_by_sentence(sents, person_mentions, person_of, org_mentions, org_of, excluded)
+    rec.agreements = _agreements(sents, actors_in, pair, rec.home)
+    rec.engagements = _engagements(sents, actors_in, pair, rec.home, rec.agreements, rec.places)
     for item in [*rec.agreements, *rec.engagements]:
         item.topics = _topics_of(sents, item.sentences)
         item.date = _date_of(texts, item.sentences)
@@ -118,17 +119,24 @@ def extract_cleaned(cleaned: Cleaned, article_id: str, source_file: str, sha256:
 # ---------------------------------------------------------------- entities
 
 def _resolve_persons(mentions: list[tuple[Sentence, PersonMention]]):
+    """Mentions -> persons. Spelling variants share a key; a shorter mention that ends
+    like a known full name ("أورال أوغلو", "وقال طلعت") is that person."""
     by_key: dict[str, Person] = {}
     person_of: dict[tuple[int, int], Person] = {}
-    singles = []
-    for s, pm in mentions:
-        if pm.single:
-            singles.append((s, pm))
-            continue
+    ordered = sorted(mentions, key=lambda sm: -len(identity.person_key(sm[1].label).split()))
+    for s, pm in ordered:
         key = identity.person_key(pm.label)
+        words = key.split()
         p = by_key.get(key)
         if p is None:
-            p = by_key[key] = Person(key, pm.label)
+            tails = [q for q in by_key.values() if len(q.key.split()) > len(words)
+                     and q.key.split()[-len(words):] == words]
+            if len(tails) == 1:
+                p = tails[0]
+            elif pm.single or tails:
+                continue                       # a lone surname nobody carries, or ambiguous
+            else:
+                p = by_key[key] = Person(key, pm.label)
         elif pm.label != p.label and pm.label not in p.alt_labels:
             p.alt_labels.append(pm.label)
         if pm.role and pm.role not in p.roles:
@@ -136,20 +144,10 @@ def _resolve_persons(mentions: list[tuple[Sentence, PersonMention]]):
         p.country = p.country or pm.country
         if s.index not in p.sentences:
             p.sentences.append(s.index)
+            p.sentences.sort()
         person_of[(s.index, pm.start)] = p
-    # "وقال طلعت": a surname alone is the person of that family name, if one is known
-    for s, pm in singles:
-        last = identity.skeleton(pm.label)
-        hits = [p for p in by_key.values() if p.key.split()[-1] == last]
-        if len(hits) == 1:
-            p = hits[0]
-            if s.index not in p.sentences:
-                p.sentences.append(s.index)
-            if pm.role and pm.role not in p.roles:
-                p.roles.append(pm.role)
-            p.country = p.country or pm.country
-            person_of[(s.index, pm.start)] = p
-    return list(by_key.values()), person_of
+    persons = sorted(by_key.values(), key=lambda p: p.sentences[0])
+    return persons, person_of
 
 
 def _resolve_orgs(mentions: list[tuple[Sentence, OrgMention]], sents: list[Sentence]):
@@ -240,40 +238,66 @@ def _places(sents: list[Sentence]) -> list[Place]:
     return list(out.values())
 
 
-def _actors_by_sentence(sents, persons, orgs) -> dict[int, dict]:
-    """For each sentence: the states it names as acting, and the persons and orgs in it."""
+def _actors_by_sentence(sents, person_mentions, person_of, org_mentions, org_of, excluded) -> dict[int, dict]:
+    """For each sentence: the states it names as acting, each at its token position
+    (a state directly, or the state of a person or organisation named there), and the
+    persons and organisations in it, minus those only present or patronising."""
     out = {}
     for s in sents:
-        people = [p for p in persons if s.index in p.sentences]
-        bodies = [o for o in orgs if s.index in o.sentences]
-        states = states_named(s)
-        for a in [*people, *bodies]:
-            if a.country and a.country not in states:
-                states.append(a.country)
+        at: list[tuple[int, str]] = [(m.start, c.iso2) for m, c in s.countries
+                                     if m.start not in excluded[s.index]
+                                     and c.iso2 in states_named(s, excluded[s.index])
+                                     and not (c.kind == "capital" and is_locative(s, m))]
+        people, bodies = [], []
+        for ss, pm in person_mentions:
+            p = person_of.get((ss.index, pm.start))
+            if ss is s and p:
+                people.append((pm.start, p))
+        for ss, om in org_mentions:
+            o = org_of.get((ss.index, om.start))
+            if ss is s and o:
+                bodies.append((om.start, o))
+        for pos, a in [*people, *bodies]:
+            if a.country:
+                at.append((pos, a.country))
+        at.sort()
         anaphor = bool(find_all(s.tokens, cue_tables()["pair"]))
-        out[s.index] = {"states": states, "persons": people, "orgs": bodies, "anaphor": anaphor,
-                        "presence": _presence_actors(s, people, bodies)}
+        present = _presence_positions(s)
+        out[s.index] = {
+            "states_at": at, "anaphor": anaphor,
+            "persons": [p for _, p in people], "orgs": [o for _, o in bodies],
+            "present": {a.ref for pos, a in [*people, *bodies] if pos in present},
+        }
     return out
 
 
-def _presence_actors(s: Sentence, people, bodies) -> set[str]:
-    """Refs of actors only present or patronising ("بحضور …", "برعاية …"), not parties."""
-    present = set()
-    toks = s.tokens
-    for i, t in enumerate(toks):
-        if t.fold in _PRESENCE:
-            window = fold(s.text[t.end:toks[min(i + 14, len(toks) - 1)].end])
-            for a in [*people, *bodies]:
-                if fold(a.label) in window:
-                    present.add(a.ref)
-    return present
+def _presence_positions(s: Sentence) -> set[int]:
+    """Token positions in the scope of "بحضور", "برعاية", "على هامش": no parties there."""
+    scope: set[int] = set()
+    for m in find_all(s.tokens, cue_tables()["not_party"]):
+        k = m.end
+        while k < len(s.tokens) and s.tokens[k].text not in ".؛;" and k - m.end < 40:
+            scope.add(k)
+            k += 1
+    return scope
 
 
-def _parties(info: dict, pair: list[str]) -> list[str]:
-    states = list(info["states"])
-    if (info["anaphor"] or len(states) < 2) and pair:
-        states = list(dict.fromkeys(states + pair)) if len(states) < 2 else states
-    return states
+def _states(at: list[tuple[int, str]], lo: int = 0, hi: int = 10**9) -> list[str]:
+    return list(dict.fromkeys(iso for pos, iso in at if lo <= pos < hi))
+
+
+def _complete(states: list[str], anaphor: bool, pair: list[str], home: str | None) -> list[str]:
+    """Two or more states for an accord or event: "البلدين" is the story's pair; one state
+    named beside an unnamed home state is a pair with home; none named is the story's pair."""
+    if len(states) >= 2:
+        return states
+    if len(states) == 1:
+        if home and states[0] != home:
+            return [home, states[0]]
+        if pair and states[0] in pair:
+            return list(dict.fromkeys(states + pair))
+        return states
+    return list(pair) if pair else []
 
 
 # ---------------------------------------------------------------- accords and engagements
@@ -282,7 +306,7 @@ _COUNTS = {"مذكرتي": 2, "مذكرتا": 2, "اتفاقيتين": 2, "ات�
 _NUMBERS = {"ثلاث": 3, "ثلاثه": 3, "اربع": 4, "اربعه": 4, "خمس": 5, "خمسه": 5, "ست": 6, "سته": 6}
 
 
-def _status(s: Sentence, start: int) -> str | None:
+def _status(s: Sentence) -> str | None:
     """planned if the sentence speaks of the future or an intention, signed if of a signing."""
     hits = {v for m in find_all(s.tokens, cue_tables()["status"]) for v in m.values}
     if "planned" in hits:
@@ -292,27 +316,43 @@ def _status(s: Sentence, start: int) -> str | None:
     return None
 
 
-def _agreements(sents: list[Sentence], actors_in: dict, pair: list[str]) -> list[Agreement]:
+def _agreements(sents: list[Sentence], actors_in: dict, pair: list[str], home: str | None) -> list[Agreement]:
+    """Accords from their cue nouns (and "اتفق … على التعاون"), one node per accord.
+
+    Several cues in one sentence each take the states named after them up to the
+    next cue, plus those named before the first ("وقعت مصر مذكرة مع أوزبكستان
+    وبرنامجا مع عمان"). A definite cue alone ("المذكرة") is the accord just named.
+    """
     accords: list[tuple[Agreement, frozenset]] = []
     last: Agreement | None = None
     for s in sents:
         info = actors_in[s.index]
-        mentions = []
+        cues = []
         for m in find_all(s.tokens, cue_tables()["accord"]):
-            anaphoric = m.end - m.start == 1 and s.tokens[m.start].fold.lstrip("وبل").startswith("ال")
-            n = _COUNTS.get(s.tokens[m.start].fold.lstrip("و"), 1)
+            first = s.tokens[m.start].fold
+            anaphoric = (m.end - m.start == 1 and readings(first)[-1][1].startswith("ال")) or \
+                _annex(s, m.end)
+            n = _COUNTS.get(readings(first)[-1][1] if m.prefix else first, 1)
             if m.start > 0 and s.tokens[m.start - 1].fold in _NUMBERS:
                 n = _NUMBERS[s.tokens[m.start - 1].fold]
-            mentions.append((m.values[0], anaphoric, n, _status(s, m.start)))
-        if _AGREED.search(fold(s.text)) and not mentions:
-            mentions.append(("CooperationAgreement", False, 1, "agreed"))
-        for type_, anaphoric, n, status in mentions:
-            states = _parties(info, pair)
+            cues.append((m.start, m.values[0], anaphoric, n))
+        status = _status(s)
+        if not cues and _AGREED.search(fold(s.text)):
+            cues.append((0, "CooperationAgreement", False, 1))
+            status = status if status == "planned" else "agreed"
+        at = info["states_at"]
+        for k, (pos, type_, anaphoric, n) in enumerate(cues):
+            if len(cues) > 1:
+                nxt = cues[k + 1][0] if k + 1 < len(cues) else 10**9
+                states = list(dict.fromkeys(_states(at, 0, cues[0][0]) + _states(at, pos, nxt)))
+            else:
+                states = _states(at)
+            states = _complete(states, info["anaphor"], pair, home)
             if anaphoric and last is not None:
                 target = [last]
             else:
                 key = frozenset(states)
-                same = [a for a, k in accords if a.type == type_ and k == key]
+                same = [a for a, kk in accords if a.type == type_ and kk == key]
                 if same and n == 1:
                     target = same[:1]
                 else:
@@ -328,29 +368,38 @@ def _agreements(sents: list[Sentence], actors_in: dict, pair: list[str]) -> list
                 if status == "signed" or (status == "planned" and a.status == "agreed"):
                     a.status = status
                 if status == "signed":
-                    for o in info["orgs"]:
-                        if o.ref not in info["presence"] and o.ref not in a.parties:
-                            a.parties.append(o.ref)
-                    for p in info["persons"]:
-                        if p.ref not in info["presence"] and p.ref not in a.signatories:
-                            a.signatories.append(p.ref)
+                    for actor in [*info["orgs"], *info["persons"]]:
+                        if actor.ref in info["present"] or not actor.country or \
+                                "country:" + actor.country not in a.parties:
+                            continue
+                        bucket = a.signatories if actor.ref.startswith("person:") else a.parties
+                        if actor.ref not in bucket:
+                            bucket.append(actor.ref)
             last = target[-1]
     return [a for a, _ in accords]
 
 
-def _engagements(sents, actors_in, pair, agreements, places) -> list[Engagement]:
+def _annex(s: Sentence, end: int) -> bool:
+    """"برنامج تنفيذي لها", "… للاتفاقية": an annex of the accord just named."""
+    if end >= len(s.tokens):
+        return False
+    f = s.tokens[end].fold
+    return f in ("لها", "له", "لهما") or any(stem in ("الاتفاقيه", "المذكره", "الاتفاق")
+                                             for p, stem in readings(f) if p in ("ل", "لل"))
+
+
+def _engagements(sents, actors_in, pair, home, agreements, places) -> list[Engagement]:
+    """Meetings, visits, forums from their cue words; a signing for each signed accord."""
     groups: dict[tuple[str, frozenset], Engagement] = {}
     skip = cue_tables()["skip_before"]
     for s in sents:
         info = actors_in[s.index]
         for m in find_all(s.tokens, cue_tables()["engagement"]):
-            if "ل" in m.prefix:
-                continue
             prev = m.start - 1
             if prev >= 0 and (match_at(s.tokens, prev, skip) or
                               (prev >= 1 and match_at(s.tokens, prev - 1, skip))):
                 continue
-            states = _parties(info, pair)
+            states = _complete(_states(info["states_at"]), info["anaphor"], pair, home)
             if len(states) < 2:
                 continue
             _join(groups, m.values[0], states, s.index, info)
@@ -358,9 +407,8 @@ def _engagements(sents, actors_in, pair, agreements, places) -> list[Engagement]
         if a.status == "signed":
             states = [p.split(":", 1)[1] for p in a.parties if p.startswith("country:")]
             for i in a.sentences:
-                info = actors_in[i]
-                if _status(sents[i], 0) == "signed":
-                    _join(groups, "Signing", states, i, info)
+                if _status(sents[i]) == "signed":
+                    _join(groups, "Signing", states, i, actors_in[i])
     out = list(groups.values())
     for e in out:
         e.places = [p.ref for p in places if set(p.sentences) & set(e.sentences)]

@@ -105,11 +105,19 @@ def analyse(text: str, index: int = 0) -> Sentence:
 
 
 def is_locative(s: Sentence, m: Match) -> bool:
-    """'في موسكو', 'بمدينة رام الله', 'إلى القاهرة': a place, not a state acting."""
+    """'في موسكو', 'بمدينة رام الله', 'العاصمة الأذربيجانية باكو', a dateline 'أنقرة (الأناضول) -'."""
     if m.prefix in LOCATIVE_PREFIXES:
         return True
+    toks = s.tokens
+    if m.start == 0 and m.end < len(toks) and toks[m.end].text in "(-–—":
+        return True
     prev = _prev_word(s, m.start)
-    return prev is not None and s.tokens[prev].fold in LOCATIVE_BEFORE
+    while prev is not None and (country_at(s, prev) or any(
+            stem in ("العاصمه", "عاصمه", "مدينه", "المدينه") for _, stem in readings(toks[prev].fold))):
+        if any(stem in ("العاصمه", "عاصمه", "مدينه", "المدينه") for _, stem in readings(toks[prev].fold)):
+            return True
+        prev = _prev_word(s, prev)
+    return prev is not None and toks[prev].fold in LOCATIVE_BEFORE
 
 
 def _prev_word(s: Sentence, i: int) -> int | None:
@@ -169,8 +177,9 @@ def find_places(s: Sentence) -> list[PlaceMention]:
         if not is_locative(s, m):
             continue
         name, iso2, _kind = m.values[0]
-        out.append(PlaceMention(s.span_text(m.start, m.end)[len(m.prefix):] if m.prefix else
-                                s.span_text(m.start, m.end), iso2 or None, m.start))
+        label = _strip_prefix(s.tokens[m.start].text, m.prefix) + \
+            s.text[s.tokens[m.start].end:s.tokens[m.end - 1].end]
+        out.append(PlaceMention(label, iso2 or None, m.start))
     return out
 
 
@@ -208,8 +217,15 @@ def _name_like(tok: Token, position: int) -> bool:
     if not tok.is_word or _DIGITS.match(tok.fold) or len(tok.fold) < 2:
         return False
     f = tok.fold
-    if f in reserved_stems() or any(stem in reserved_stems() for p, stem in readings(f)
-                                    if p in ("و", "ف") and len(stem) > 2):
+    if f in words()["function"]:
+        # على folds to علي (Ali): only inside a name, written with ي ("محمد بن علي")
+        return position > 0 and tok.text in words().get("given_name", ())
+    if f in words().get("given_name", ()):
+        return True
+    if f.startswith("لل"):
+        return False
+    if f in reserved_stems() or any(stem in reserved_stems() for p, stem in readings(f)[1:]
+                                    if len(stem) > 2):
         return False
     if f.startswith("ال"):
         # family names like المصري are demonyms (reserved); السعدني, الحسيني may close a name
@@ -231,11 +247,11 @@ def _boundary(s: Sentence, j: int) -> bool:
         match_at(toks, j, pw[k]) for k in ("title", "counterpart", "trigger", "honorific"))
 
 
-def _family_name(s: Sentence, j: int) -> bool:
-    """A definite word closing a two-word name ("السواحة"), not a lexicon word, then a boundary."""
+def _family_word(s: Sentence, j: int) -> bool:
+    """A definite word that may be (part of) a family name: "السواحة", not a lexicon word."""
     t = s.tokens[j]
     return (t.is_word and t.fold.startswith("ال") and len(t.fold) >= 5 and t.fold not in reserved_stems()
-            and not country_at(s, j) and _boundary(s, j + 1))
+            and not country_at(s, j))
 
 
 def _name_run(s: Sentence, i: int, max_len: int = 4) -> int:
@@ -244,13 +260,22 @@ def _name_run(s: Sentence, i: int, max_len: int = 4) -> int:
     j = i
     while j < len(toks) and j - i < max_len:
         t = toks[j]
-        if t.fold in ("عبد", "ابو", "بن", "ابن", "بنت") and j + 1 < len(toks) and toks[j + 1].is_word:
-            j += 2 if t.fold in ("عبد", "ابو") and toks[j + 1].fold.startswith("ال") else 1
+        if j > i and t.fold in ("بن", "ابن", "بنت", "ال") and j + 1 < len(toks) and toks[j + 1].is_word:
+            max_len += 2                      # "محمد بن علي بن محمد المناعي", "محمد بن راشد آل مكتوم"
+            j += 1
+            continue
+        if t.fold in ("عبد", "ابو") and j + 1 < len(toks) and toks[j + 1].fold.startswith("ال"):
+            j += 2
+            max_len += 1
             continue
         if not _name_like(t, j - i):
-            # "إياد الخطيب وزير …", "هالة السعيد،": a given name and a family name with ال
-            if j - i == 1 and _family_name(s, j):
-                j += 1
+            # "إياد الخطيب وزير …", "أمل الفلاح السغروشني،": a family name with ال closes a name
+            if j > i:
+                k = j
+                while k < len(toks) and k - j < 2 and _family_word(s, k):
+                    k += 1
+                if k > j and _boundary(s, k):
+                    j = k
             break
         j += 1
     # "عمرو طلعت أهمية اللقاء": a third word followed by a definite noun is the next phrase
@@ -286,7 +311,7 @@ def _role_phrase(s: Sentence, i: int) -> tuple[int, str | None, list[int]]:
     m = match_at(toks, i, titles)
     if not m:
         return i, None, []
-    j, country, orgs, after_lada = m.end, None, [], False
+    j, country, orgs, after_lada, later = m.end, None, [], False, None
     while j < len(toks):
         t = toks[j]
         if not t.is_word:
@@ -299,14 +324,21 @@ def _role_phrase(s: Sentence, i: int) -> tuple[int, str | None, list[int]]:
                     j = k + 1
                     continue
             break
+        if t.fold in words().get("given_name", ()) or match_at(toks, j, people_words()["honorific"]):
+            break
         c = country_at(s, j)
         if c:
             cm, cmention = c
-            if country is None and not after_lada:
+            if after_lada:
+                later = later or cmention.iso2
+            elif country is None:
                 country = cmention.iso2
             j = cm.end
-            # "وزير الاتصالات السوري" ends at its demonym, "سفير إيران لدى روسيا" goes on
-            if cmention.kind == "demonym" and not (j < len(toks) and toks[j].fold == "لدي"):
+            # a role ends at its state ("وزير الاتصالات السوري"), unless "لدى" or an
+            # adjective follows ("سفير إيران لدى روسيا", "الصندوق الأردني للريادة",
+            # "الإيطالي المكلف بالابتكار")
+            if not (j < len(toks) and (toks[j].fold == "لدي" or _is_definite(toks[j])
+                                       or cmention.kind == "demonym" and _is_prepositional(toks[j]))):
                 break
             continue
         if match_at(toks, j, people_words()["counterpart"]) or match_at(toks, j, people_words()["trigger"]):
@@ -315,7 +347,8 @@ def _role_phrase(s: Sentence, i: int) -> tuple[int, str | None, list[int]]:
             after_lada = True
             j += 1
             continue
-        if t.fold in ("في",) and j + 1 < len(toks) and (country_at(s, j + 1) or _is_definite(toks[j + 1])):
+        if t.fold == "في" and (country_at(s, j + 1) or country_at(s, j + 2)
+                               or j + 1 < len(toks) and _is_definite(toks[j + 1])):
             j += 1
             continue
         tm = match_at(toks, j, titles)
@@ -326,22 +359,24 @@ def _role_phrase(s: Sentence, i: int) -> tuple[int, str | None, list[int]]:
             orgs.append(j)
             j += 1
             continue
-        if _is_definite(t):
+        if _is_definite(t) or (_is_prepositional(t) and j > m.end and _is_definite(toks[j - 1])):
             j += 1
             continue
-        if t.fold in words().get("given_name", ()) or match_at(toks, j, people_words()["honorific"]):
-            break
         # an idafa chain: up to two indefinite nouns, then a definite noun, a state or a quote
         k = j
         while k < len(toks) and k - j < 2 and toks[k].is_word and not _is_definite(toks[k]) \
                 and not country_at(s, k) and not _is_prepositional(toks[k]) \
-                and toks[k].fold not in words()["function"]:
+                and toks[k].fold not in words()["function"] \
+                and toks[k].fold not in words().get("given_name", ()):
             k += 1
-        if k > j and k < len(toks) and (country_at(s, k) or (toks[k].is_word and _is_definite(toks[k]))
-                                        or toks[k].text in QUOTES_OPEN):
+        if k > j and k < len(toks) and (country_at(s, k) or toks[k].text in QUOTES_OPEN or (
+                toks[k].is_word and _is_definite(toks[k]) and not readings(toks[k].fold)[-1][0].startswith("و")
+                and not toks[k].fold.startswith("و"))):
             j = k
             continue
         break
+    # "وكيل الدولة لدى رئاسة مجلس الوزراء الإيطالي": no state before لدى, the one after
+    return j, country or later, orgs
     return j, country, orgs
 
 
@@ -444,7 +479,7 @@ def find_persons(s: Sentence) -> list[PersonMention]:
                 i = max(end, i + 1)
                 continue
         # 5. a common given name with a family name after it
-        if t.fold in words().get("given_name", ()):
+        if t.fold in words().get("given_name", ()) and t.fold not in words()["function"]:
             end = _name_run(s, i)
             if end - i >= 2:
                 pm = add(i, end)
@@ -496,9 +531,17 @@ def _org_name_end(s: Sentence, j: int, limit: int) -> tuple[int, str | None]:
     while j < len(toks) and j - start < limit and toks[j].is_word:
         t = toks[j]
         c = country_at(s, j)
+        if c and c[1].kind != "demonym" and j > start and not c[0].prefix:
+            return c[0].end, c[1].iso2                # "مكتب تمثيل ليتوانيا", "سفارة مصر"
         if c:
             if c[1].kind == "demonym":
-                return c[0].end, c[1].iso2
+                # "الهيئة السعودية للبيانات والذكاء الاصطناعي" goes on after its demonym
+                country = country or c[1].iso2
+                j = c[0].end
+                if j < len(toks) and toks[j].is_word and _is_definite(toks[j]) \
+                        and any(p in ("ل", "لل") for p, _ in readings(toks[j].fold)[1:]):
+                    continue
+                return j, country
             break
         if t.fold == "في" and j + 1 < len(toks) and country_at(s, j + 1):
             return j, country_at(s, j + 1)[1].iso2
@@ -531,6 +574,16 @@ def find_organizations(s: Sentence) -> list[OrgMention]:
                         if (m := match_at(toks, i, ow[k]))), (None, None))
         if not m or m.prefix not in ("", "و", "ل", "لل", "ب", "بال", "وال", "ول", "وب", "ف"):
             i += 1
+            continue
+        definite = readings(toks[i].fold)[-1][1].startswith("ال") if m.prefix else toks[i].fold.startswith("ال")
+        nxt = toks[m.end] if m.end < len(toks) else None
+        if definite and (kind == "company" or nxt is None or not nxt.is_word or not _is_definite(nxt)
+                         or readings(nxt.fold)[-1][0].startswith("و") and not nxt.fold.startswith("ال")):
+            # "الوزارة تستهدف", "الشركة دربت", "الهيئة والمشغلين": the body named before, not a name
+            i = m.end
+            continue
+        if _after_skip_word(s, i):                     # "إحداث مركز مشترك": not yet an actor
+            i = m.end
             continue
         j, country, aliases = m.end, None, []
         quoted = _quoted(s, j)
@@ -568,17 +621,35 @@ def find_organizations(s: Sentence) -> list[OrgMention]:
         country = country or dem
         if not country and after + 1 < len(toks) and toks[after].fold == "في" and country_at(s, after + 1):
             country = country_at(s, after + 1)[1].iso2
+        elif not country and after < len(toks):
+            # "… بجمهورية أوزبكستان", "… بالمغرب"
+            k = after + 1 if readings(toks[after].fold)[-1][1] in ("جمهوريه", "دوله", "مملكه", "سلطنه") \
+                and readings(toks[after].fold)[-1][0].endswith("ب") else after
+            c = country_at(s, k)
+            if c and (k > after or c[0].prefix.endswith("ب") or c[0].prefix.endswith("بال")):
+                country = c[1].iso2
         international = any(match_at(toks, k, ow["international"]) for k in range(i, j))
         plain = tuple(t.fold for t in toks[i + 1:j] if t.is_word)
         head = bare(readings(toks[i].fold)[-1][1] if m.prefix else toks[i].fold)
-        if any((head,) + plain[:n - 1] == ph[:1] + ph[1:] or (bare(ph[0]),) + ph[1:] == (head,) + plain[:n - 1]
-               for ph in ow["not_org"].entries for n in [len(ph)] if len(plain) + 1 >= n):
-            i = max(j, i + 1)
+        prev = _prev_word(s, i)
+        after_title = prev is not None and match_at(toks, prev, people_words()["title"]) is not None
+        not_org = next((len(ph) for ph in ow["not_org"].entries
+                        if len(plain) + 1 >= len(ph) and (bare(ph[0]),) + ph[1:] == (head,) + plain[:len(ph) - 1]),
+                       0)
+        if not_org and (after_title or len(plain) + 1 == not_org):
+            # "رئيس مجلس الوزراء", "رئيس مجلس إدارة هيئة …": part of a title; look on after it
+            i += not_org
             continue
         found.append(OrgMention(" ".join(label.split()), i, j, None if international else country,
                                 international, aliases, head))
         i = max(j, i + 1)
     return found
+
+
+def _after_skip_word(s: Sentence, i: int) -> bool:
+    """Preceded by a word of creation ("إنشاء", "إحداث"): what follows does not exist yet."""
+    prev = _prev_word(s, i)
+    return prev is not None and match_at(s.tokens, prev, cue_tables()["skip_before"]) is not None
 
 
 def _strip_prefix(surface: str, folded_prefix: str) -> str:

@@ -28,8 +28,9 @@ SENTENCE_END = re.compile(r"(?<=[.!?؟])\s+|\n+")
 
 # Clitic prefixes that attach to a following word: conjunctions و/ف,
 # prepositions ب/ل/ك, and their combinations. "لل" is ل + ال with the alif elided.
-_PREFIXES = ("وبال", "وال", "بال", "فال", "كال", "ولل", "فلل", "لل", "وب", "ول", "وك", "فب", "فل",
-             "و", "ف", "ب", "ل", "ك")
+# shortest first: of two readings with one stem, the simpler prefix is kept ("والسيد" is و + السيد)
+_PREFIXES = ("و", "ف", "ب", "ل", "ك", "لل", "وب", "ول", "وك", "فب", "فل", "وال", "بال", "فال", "كال",
+             "ولل", "فلل", "وبال")
 
 
 def strip_marks(text: str) -> str:
