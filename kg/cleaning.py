@@ -25,6 +25,8 @@ from . import lexicon
 from .text import fold, strip_marks
 
 _SENTENCE_END = re.compile(r"[.!؟?:»\"”)]\s*$")
+# "الرياض - واس", "أنقرة (الأناضول) -", "تالين - 17 - 9 (كونا) --": a city, then an agency or date
+_DATELINE = re.compile(r"^\s*([^\W\d]+(?: [^\W\d]+)?)\s*(?:\(|[-–—]+\s*(?:\S+\s*){0,5}(?:\(|$|[-–—]))")
 _BULLET = re.compile(r"^\s*[•·\-*–—►▪■|]")
 _WORD = re.compile(r"\w+")
 
@@ -33,6 +35,7 @@ _WORD = re.compile(r"\w+")
 class Cleaned:
     title: str
     paragraphs: list[str]
+    dateline: str = ""          # "الرياض" of "الرياض - واس": where the story is filed from
 
     @property
     def text(self) -> str:
@@ -86,10 +89,15 @@ def clean(text: str) -> Cleaned:
         # no paragraph at all: keep the longest lines so a short item still yields its facts
         return Cleaned("", [l for _, l in kept if _words(l) >= 5])
     first, last = body_idx[0], body_idx[-1]
+    dateline = ""
+    for _, l in [*kept[:first], kept[first]]:
+        m = _DATELINE.match(l)
+        if m:
+            dateline = m.group(1)
     title = ""
     for _, l in reversed(kept[:first]):
         if _words(l) >= 5:
             title = l
             break
     middle = [l for _, l in kept[first:last + 1] if is_body(l) or _words(l) >= 5]
-    return Cleaned(title, middle)
+    return Cleaned(title, middle, dateline)

@@ -87,8 +87,8 @@ def extract_cleaned(cleaned: Cleaned, article_id: str, source_file: str, sha256:
     story = [iso for iso, n in sorted(counts.items(), key=lambda kv: (-kv[1], first_seen[kv[0]]))
              if n >= 2]
     pair = story[:2] if len(story) >= 2 else []
-    marked = {pm.country for (_, pm) in person_mentions if pm.country}
-    rec.home = _home(pair, story, marked, first_seen)
+    marked = {pm.country for (_, pm) in person_mentions if pm.marked}
+    rec.home = _dateline_state(cleaned) or _home(pair, story, marked, first_seen)
     for p in persons:
         if not p.country and rec.home and (p.roles or len(story) <= 2):
             p.country = rec.home
@@ -100,8 +100,14 @@ def extract_cleaned(cleaned: Cleaned, article_id: str, source_file: str, sha256:
     rec.persons, rec.organizations = persons, orgs
     rec.countries = [iso for iso in sorted(counts, key=lambda k: first_seen[k])]
     rec.places = _places(sents)
+    # "وزارة الاتصالات" names a ministry, not the article's topic
+    named = {s.index: set() for s in sents}
+    for s, om in org_mentions:
+        named[s.index].update(range(om.start, om.end))
+    for s, pm in person_mentions:
+        named[s.index].update(range(*pm.role_span))
     for s in sents:
-        for code in find_topics(s):
+        for code in find_topics(s, named[s.index]):
             if code not in rec.topics:
                 rec.topics.append(code)
 
@@ -109,7 +115,7 @@ def extract_cleaned(cleaned: Cleaned, article_id: str, source_file: str, sha256:
     rec.agreements = _agreements(sents, actors_in, pair, rec.home)
     rec.engagements = _engagements(sents, actors_in, pair, rec.home, rec.agreements, rec.places)
     for item in [*rec.agreements, *rec.engagements]:
-        item.topics = _topics_of(sents, item.sentences)
+        item.topics = _topics_of(sents, item.sentences, named)
         item.date = _date_of(texts, item.sentences)
     if not rec.agreements and not rec.engagements:
         rec.warnings.append("no cooperation between two states found: stored with its mentions only")
@@ -213,6 +219,17 @@ def _merge_orgs(orgs: list[Organization]) -> list[Organization]:
     for o in kept:
         o.key = identity.org_key(o.label, o.country)
     return kept
+
+
+def _dateline_state(cleaned: Cleaned) -> str | None:
+    """"الرياض - واس", "تونس (وات) -": the city a story is filed from names its home state."""
+    if not cleaned.dateline:
+        return None
+    from .matching import match_at as _match
+    from .lexicon import place_gazetteer
+    toks = analyse(cleaned.dateline).tokens
+    m = _match(toks, 0, place_gazetteer()) if toks else None
+    return m.values[0][1] or None if m else None
 
 
 def _home(pair: list[str], story: list[str], marked: set[str], first_seen: dict[str, int]) -> str | None:
@@ -325,13 +342,19 @@ def _agreements(sents: list[Sentence], actors_in: dict, pair: list[str], home: s
     """
     accords: list[tuple[Agreement, frozenset]] = []
     last: Agreement | None = None
+    stated: set[int] = set()
     for s in sents:
         info = actors_in[s.index]
         cues = []
+        own_states = len(_states(info["states_at"])) >= 2
         for m in find_all(s.tokens, cue_tables()["accord"]):
+            if _negated(s, m.start):
+                continue                        # "لم يعلن عن توقيع أي اتفاقيات"
             first = s.tokens[m.start].fold
-            anaphoric = (m.end - m.start == 1 and readings(first)[-1][1].startswith("ال")) or \
-                _annex(s, m.end)
+            last_word = s.tokens[m.end - 1].fold if m.end - m.start > 1 else readings(first)[-1][1]
+            # "المذكرة", "مذكرة التفاهم", "البرنامج التنفيذي": the accord already named
+            anaphoric = (last_word.startswith("ال") and (m.end - m.start == 1 or not own_states)) \
+                or _annex(s, m.end)
             n = _COUNTS.get(readings(first)[-1][1] if m.prefix else first, 1)
             if m.start > 0 and s.tokens[m.start - 1].fold in _NUMBERS:
                 n = _NUMBERS[s.tokens[m.start - 1].fold]
@@ -365,8 +388,11 @@ def _agreements(sents: list[Sentence], actors_in: dict, pair: list[str], home: s
             for a in target:
                 if s.index not in a.sentences:
                     a.sentences.append(s.index)
-                if status == "signed" or (status == "planned" and a.status == "agreed"):
+                # a signing settles it; otherwise the first mention with a status word does
+                if status == "signed" or (status and id(a) not in stated):
                     a.status = status
+                if status:
+                    stated.add(id(a))
                 if status == "signed":
                     for actor in [*info["orgs"], *info["persons"]]:
                         if actor.ref in info["present"] or not actor.country or \
@@ -377,6 +403,12 @@ def _agreements(sents: list[Sentence], actors_in: dict, pair: list[str], home: s
                             bucket.append(actor.ref)
             last = target[-1]
     return [a for a, _ in accords]
+
+
+def _negated(s: Sentence, start: int) -> bool:
+    """A negation word within the five words before ("لم", "دون", "أي")."""
+    neg = cue_tables()["negation"]
+    return any(match_at(s.tokens, k, neg) for k in range(max(0, start - 5), start))
 
 
 def _annex(s: Sentence, end: int) -> bool:
@@ -427,10 +459,10 @@ def _join(groups, type_, states, index, info):
         e.sentences.append(index)
 
 
-def _topics_of(sents, indices) -> list[str]:
+def _topics_of(sents, indices, named) -> list[str]:
     out = []
     for i in indices:
-        for code in find_topics(sents[i]):
+        for code in find_topics(sents[i], named[i]):
             if code not in out:
                 out.append(code)
     return out

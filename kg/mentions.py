@@ -154,9 +154,12 @@ def states_named(s: Sentence, exclude: set[int] = frozenset()) -> list[str]:
 
 # ---------------------------------------------------------------- topics, places
 
-def find_topics(s: Sentence) -> list[str]:
+def find_topics(s: Sentence, exclude: set[int] = frozenset()) -> list[str]:
+    """Topic codes cued in a sentence, outside ``exclude`` (names of bodies, roles)."""
     out = []
     for m in find_all(s.tokens, topic_gazetteer()):
+        if m.start in exclude:
+            continue
         for code, _ in m.values:
             if code not in out:
                 out.append(code)
@@ -192,6 +195,8 @@ class PersonMention:
     end: int
     role: str = ""
     country: str | None = None     # stated by the role or a counterpart demonym
+    marked: bool = False           # the state is a demonym closing the role ("الوزير الفلسطيني")
+    role_span: tuple[int, int] = (0, 0)
     role_orgs: list[int] = field(default_factory=list)   # token starts of orgs in the role
     single: bool = False           # a one-word (surname) mention, to be linked to a full name
 
@@ -380,6 +385,21 @@ def _role_phrase(s: Sentence, i: int) -> tuple[int, str | None, list[int]]:
     return j, country, orgs
 
 
+def _closes_with_demonym(s: Sentence, end: int) -> bool:
+    """The role ends with a demonym: its holder is marked as of that state."""
+    c = next(((m, c) for m, c in s.countries if m.end == end), None)
+    return c is not None and c[1].kind == "demonym"
+
+
+def _side_before(s: Sentence, i: int) -> str | None:
+    """"الجانب التركي" just before a role names the side its holder stands for."""
+    for m, c in s.countries:
+        if c.kind == "demonym" and 0 < i - m.end <= 1 and m.start > 0 and \
+                readings(s.tokens[m.start - 1].fold)[-1][1] in ("الجانب", "جانب"):
+            return c.iso2
+    return None
+
+
 def _role_label(s: Sentence, start: int, end: int) -> str:
     """The role as written, without a leading conjunction: 'ورئيسة قسم …' -> 'رئيسة قسم …'."""
     m = match_at(s.tokens, start, people_words()["title"])
@@ -408,7 +428,8 @@ def find_persons(s: Sentence) -> list[PersonMention]:
         if end - start < 1 or any(k in taken for k in range(start, end)):
             return None
         single = end - start == 1
-        pm = PersonMention(s.span_text(start, end), start, end, role, country, orgs or [], single)
+        pm = PersonMention(s.span_text(start, end), start, end, role=role, country=country,
+                           role_orgs=orgs or [], single=single)
         found.append(pm)
         taken.update(range(start, end))
         return pm
@@ -420,8 +441,10 @@ def find_persons(s: Sentence) -> list[PersonMention]:
         end, country, orgs = _role_phrase(s, j)
         if end > j:
             pm.role = _role_label(s, j, end)
+            pm.marked = pm.marked or (country is not None and _closes_with_demonym(s, end))
             pm.country = pm.country or country
             pm.role_orgs = orgs
+            pm.role_span = (j, end)
 
     i = 0
     while i < len(toks):
@@ -438,6 +461,7 @@ def find_persons(s: Sentence) -> list[PersonMention]:
             if end - k >= 1:
                 pm = add(k, end, "", country)
                 if pm:
+                    pm.marked = country is not None
                     role_after(pm, end)
                 i = max(end, i + 1)
                 continue
@@ -448,7 +472,12 @@ def find_persons(s: Sentence) -> list[PersonMention]:
             k = _skip_honorifics(s, end_role)
             end = _name_run(s, k)
             if end - k >= 2 or (end - k == 1 and k > end_role):
-                add(k, end, _role_label(s, i, end_role), country, orgs)
+                pm = add(k, end, _role_label(s, i, end_role), country, orgs)
+                if pm:
+                    pm.role_span = (i, end_role)
+                    pm.marked = country is not None and _closes_with_demonym(s, end_role)
+                    if not pm.country:             # "ترأس الجانب التركي وزير …"
+                        pm.country = _side_before(s, i)
                 i = end
                 continue
             i = max(m.end, i + 1)
