@@ -1,8 +1,8 @@
 """Extraction records -> the RDF graph of one article, in the vocabulary of ``ontology/tdkg.ttl``.
 
-The graph is self-contained: it describes the countries it refers to (ISO
-code, labels, Wikidata link), so it can be validated on its own and a query
-over any single named graph still finds country names.
+Countries are referred to by IRI (``country:EG``); their description (ISO code,
+labels, Wikidata link) lives once, in the reference graph built by
+:func:`country_graph`, so the union of all graphs holds each country once.
 """
 from __future__ import annotations
 
@@ -46,6 +46,19 @@ def _alt(text: str) -> Literal:
     return ar(text) if any("\u0600" <= c <= "\u06FF" for c in text) else Literal(text)
 
 
+def country_ref(g: Graph, iso2: str) -> URIRef:
+    """The IRI of a state, as an article graph refers to it."""
+    return COUNTRY[iso2]
+
+
+def country_graph() -> Graph:
+    """Every state of the gazetteer, described once (for the reference graph)."""
+    g = bind_prefixes(Graph())
+    for iso in countries():
+        add_country(g, iso)
+    return g
+
+
 def add_country(g: Graph, iso2: str) -> URIRef:
     node = COUNTRY[iso2]
     c = countries().get(iso2)
@@ -70,9 +83,9 @@ def article_graph(rec: ArticleRecords) -> Graph:
     if rec.title:
         g.add((art, DCTERMS.title, ar(rec.title)))
     if rec.home:
-        g.add((art, TDO.home, add_country(g, rec.home)))
+        g.add((art, TDO.home, country_ref(g, rec.home)))
     for iso in rec.countries:
-        g.add((art, TDO.mentions, add_country(g, iso)))
+        g.add((art, TDO.mentions, country_ref(g, iso)))
     for code in rec.topics:
         g.add((art, DCTERMS.subject, TOPIC[code]))
 
@@ -86,7 +99,7 @@ def article_graph(rec: ArticleRecords) -> Graph:
         for role in p.roles:
             g.add((n, TDO.role, ar(role)))
         if p.country:
-            g.add((n, TDO.country, add_country(g, p.country)))
+            g.add((n, TDO.country, country_ref(g, p.country)))
         g.add((art, TDO.mentions, n))
     for o in rec.organizations:
         n = nodes[o.ref] = URIRef(identity.org_iri(o.key))
@@ -95,7 +108,7 @@ def article_graph(rec: ArticleRecords) -> Graph:
         for alt in o.alt_labels:
             g.add((n, SKOS.altLabel, _alt(alt)))
         if o.country:
-            g.add((n, TDO.country, add_country(g, o.country)))
+            g.add((n, TDO.country, country_ref(g, o.country)))
         g.add((art, TDO.mentions, n))
     for pl in rec.places:
         n = nodes[pl.ref] = URIRef(identity.place_iri(pl.key))
@@ -105,7 +118,7 @@ def article_graph(rec: ArticleRecords) -> Graph:
 
     def ref(r: str) -> URIRef:
         if r.startswith("country:"):
-            return add_country(g, r.split(":", 1)[1])
+            return country_ref(g, r.split(":", 1)[1])
         return nodes[r]
 
     def names(refs: list[str]) -> tuple[str, str]:

@@ -58,10 +58,24 @@ def ontology_graph() -> Graph:
     return g
 
 
+@lru_cache(maxsize=1)
+def _countries() -> Graph:
+    from .rdf import country_graph
+    return country_graph()
+
+
 def validate(data: Graph, lang: str = "en") -> Report:
-    """Validate one data graph; the ontology and topic scheme are mixed in as context."""
+    """Validate one data graph; the ontology and topic scheme are mixed in as context,
+    and the states it refers to are described from the gazetteer (as the store's
+    reference graph describes them)."""
+    from .rdf import COUNTRY
+    context = Graph()
+    context += data
+    for iso_node in {o for o in data.objects() if str(o).startswith(str(COUNTRY))}:
+        for t in _countries().triples((iso_node, None, None)):
+            context.add(t)
     _conforms, report, _text = pyshacl.validate(
-        data, shacl_graph=shapes_graph(), ont_graph=ontology_graph(), inference="none",
+        context, shacl_graph=shapes_graph(), ont_graph=ontology_graph(), inference="none",
         allow_warnings=True, advanced=True)
     return _read_report(report, lang)
 

@@ -50,13 +50,11 @@ def store_path(cli_value: str | None = None) -> str:
 
 def reference_graph() -> Graph:
     """Ontology, topic scheme and every country of the gazetteer, as one graph."""
-    from .lexicon import countries
-    from .rdf import add_country, bind_prefixes
+    from .rdf import bind_prefixes, country_graph
     g = bind_prefixes(Graph(identifier=URIRef(REFERENCE_GRAPH)))
     for name in ("tdkg.ttl", "topics.ttl"):
         g.parse(ONTOLOGY_DIR / name, format="turtle")
-    for iso in countries():
-        add_country(g, iso)
+    g += country_graph()
     return g
 
 

@@ -89,11 +89,12 @@ def negotiate(form: str) -> str:
     fmt = request.values.get("format") if request.method == "GET" or request.mimetype == \
         "application/x-www-form-urlencoded" else request.args.get("format")
     if fmt:
-        mime = sparql.FORMAT_NAMES.get(fmt.lower(), fmt.lower())
-        if mime not in offer:
-            raise ApiError(406, f"format {fmt!r} is not available for a {form} query; "
-                                f"choose one of {', '.join(offer[:6])}")
-        return mime
+        f = fmt.lower()
+        if form in ("CONSTRUCT", "DESCRIBE"):     # "xml" and "json" mean their RDF forms here
+            f = {"xml": "rdfxml", "rdf+xml": "rdfxml", "json": "jsonld", "json-ld": "jsonld", "n3": "turtle"}.get(f, f)
+        mime = sparql.FORMAT_NAMES.get(f, f)
+        if mime in offer:
+            return mime                              # otherwise Accept decides
     mime = choose(request.headers.get("Accept"), offer)
     if mime is None:
         raise ApiError(406, f"none of the accepted types is available for a {form} query; "

@@ -36,3 +36,68 @@ def loaded_store(tmp_path_factory):
     path = tmp_path_factory.mktemp("store") / "kg"
     run_tdkg("load", "--quiet", ARTICLES, store=path, check=True)
     return path
+
+
+def free_port() -> int:
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """A real `tdkg serve` process on 127.0.0.1, stopped at the end of the fixture."""
+
+    def __init__(self, store: Path, *args: str, env: dict | None = None):
+        import time
+        import urllib.request
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc = subprocess.Popen(TDKG + ["--store", str(store), "serve", "--port", str(self.port),
+                                             *args], cwd=ROOT, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, text=True,
+                                     env={**os.environ, **(env or {})})
+        deadline = time.time() + 30
+        while True:
+            try:
+                urllib.request.urlopen(self.url + "/health", timeout=2).read()
+                return
+            except OSError:
+                if self.proc.poll() is not None or time.time() > deadline:
+                    out = self.proc.stdout.read() if self.proc.poll() is not None else ""
+                    self.stop()
+                    raise RuntimeError(f"tdkg serve did not start: {out}")
+                time.sleep(0.1)
+
+    @property
+    def sparql(self) -> str:
+        return self.url + "/sparql"
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+
+
+@pytest.fixture(scope="session")
+def server(loaded_store):
+    """The bundled graph served read-only, with a short query timeout for the refusal tests."""
+    srv = Server(loaded_store, "--timeout", "3", "--max-rows", "1000")
+    yield srv
+    srv.stop()
+
+
+UPDATE_TOKEN = "test-token-0123456789"
+
+
+@pytest.fixture()
+def update_server(tmp_path):
+    """A server on its own store that accepts SPARQL Update with a bearer token."""
+    store = tmp_path / "kg"
+    run_tdkg("load", "--quiet", "--no-validate", ARTICLES, store=store, check=True)
+    srv = Server(store, "--allow-update", env={"TDKG_UPDATE_TOKEN": UPDATE_TOKEN})
+    yield srv
+    srv.stop()

@@ -1,0 +1,260 @@
+"""The SPARQL endpoint as real clients see it: a `tdkg serve` process on 127.0.0.1."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.plugins.stores.sparqlstore import SPARQLStore
+from SPARQLWrapper import CSV, JSON, N3, TSV, TURTLE, XML, JSONLD, RDFXML, SPARQLWrapper
+
+from conftest import UPDATE_TOKEN
+
+TDO = "https://w3id.org/tdkg/ontology#"
+PAIRS = """PREFIX tdo: <https://w3id.org/tdkg/ontology#>
+SELECT ?a ?label WHERE { ?a a tdo:MemorandumOfUnderstanding ; <http://www.w3.org/2000/01/rdf-schema#label> ?label
+  FILTER(lang(?label) = "ar") } ORDER BY ?a"""
+CONSTRUCT = """PREFIX tdo: <https://w3id.org/tdkg/ontology#>
+CONSTRUCT { ?p <http://www.w3.org/2000/01/rdf-schema#label> ?l } WHERE { ?p a tdo:Person ;
+  <http://www.w3.org/2000/01/rdf-schema#label> ?l }"""
+
+
+def http(method, url, data=None, headers=None, timeout=30):
+    req = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            return r.status, r.headers, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers, e.read()
+
+
+def error_of(body: bytes) -> dict:
+    err = json.loads(body)["error"]
+    assert set(err) == {"status", "title", "message"}
+    return err
+
+
+# ---------------------------------------------------------------- real clients
+
+@pytest.mark.parametrize("fmt", [JSON, XML, CSV, TSV])
+def test_sparqlwrapper_select_every_format(server, fmt):
+    sw = SPARQLWrapper(server.sparql)
+    sw.setQuery(PAIRS)
+    sw.setReturnFormat(fmt)
+    res = sw.query()
+    ctype = res.info()["content-type"]
+    out = res.convert()
+    if fmt == JSON:
+        rows = out["results"]["bindings"]
+        assert len(rows) == 2 and rows[0]["label"]["xml:lang"] == "ar"
+        assert "مذكرة تفاهم" in rows[0]["label"]["value"]
+    elif fmt == XML:
+        assert "application/sparql-results+xml" in ctype
+        assert len(out.getElementsByTagName("result")) == 2
+    else:
+        text = out.decode("utf-8") if isinstance(out, bytes) else out
+        lines = [l for l in text.splitlines() if l]
+        assert len(lines) == 3 and "مذكرة تفاهم" in text
+        assert ("text/csv" if fmt == CSV else "text/tab-separated-values") in ctype
+
+
+@pytest.mark.parametrize("fmt", [TURTLE, RDFXML, JSONLD, N3])
+def test_sparqlwrapper_construct_formats(server, fmt):
+    sw = SPARQLWrapper(server.sparql)
+    sw.setQuery(CONSTRUCT)
+    sw.setReturnFormat(fmt)
+    g = sw.queryAndConvert()
+    if not isinstance(g, Graph):
+        g = Graph().parse(data=g, format="turtle")
+    assert len(g) >= 8
+    assert any(isinstance(o, Literal) and o.language == "ar" and o.value == "عمرو طلعت" for o in g.objects())
+
+
+def test_ask_and_post_forms(server):
+    for method, data, headers in [
+        ("POST", b"ASK { ?s a <https://w3id.org/tdkg/ontology#Article> }",
+         {"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"}),
+        ("POST", urllib.parse.urlencode({"query": "ASK { ?s a <https://w3id.org/tdkg/ontology#Article> }"}).encode(),
+         {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json"}),
+    ]:
+        status, _, body = http(method, server.sparql, data, headers)
+        assert status == 200 and json.loads(body)["boolean"] is True
+
+
+def test_rdflib_sparqlstore(server):
+    store = SPARQLStore(server.sparql, returnFormat="json", method="POST_FORM")
+    g = Graph(store=store)
+    rows = list(g.query("SELECT ?c WHERE { ?c <https://w3id.org/tdkg/ontology#iso2> \"EG\" }"))
+    assert rows == [(URIRef("https://w3id.org/tdkg/country/EG"),)]
+    assert (URIRef("https://w3id.org/tdkg/country/EG"), None, None) in g
+
+
+def test_default_and_named_graph_uri(server):
+    art = "https://w3id.org/tdkg/resource/article/003_5e840d295c91c543"
+    q = "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a <https://w3id.org/tdkg/ontology#Article> }"
+    url = server.sparql + "?" + urllib.parse.urlencode({"query": q, "default-graph-uri": art})
+    status, _, body = http("GET", url, headers={"Accept": "application/sparql-results+json"})
+    assert json.loads(body)["results"]["bindings"][0]["n"]["value"] == "1"
+    q = "SELECT ?g WHERE { GRAPH ?g { ?a a <https://w3id.org/tdkg/ontology#Article> } }"
+    url = server.sparql + "?" + urllib.parse.urlencode({"query": q, "named-graph-uri": art})
+    status, _, body = http("GET", url, headers={"Accept": "application/sparql-results+json"})
+    assert [b["g"]["value"] for b in json.loads(body)["results"]["bindings"]] == [art]
+
+
+# ---------------------------------------------------------------- negotiation and errors
+
+@pytest.mark.parametrize("accept, expected", [
+    ("text/csv;q=0.9, application/sparql-results+xml;q=0.5", "text/csv"),
+    ("application/sparql-results+xml, text/csv;q=0.1", "application/sparql-results+xml"),
+    ("text/*;q=0.5, application/sparql-results+json;q=0.4", "text/csv"),
+    ("*/*", "application/sparql-results+json"),
+])
+def test_accept_with_q_values(server, accept, expected):
+    url = server.sparql + "?query=" + urllib.parse.quote("SELECT * WHERE { ?s ?p ?o } LIMIT 1")
+    status, headers, _ = http("GET", url, headers={"Accept": accept})
+    assert status == 200 and headers["Content-Type"].startswith(expected)
+
+
+def test_format_parameter_fallback(server):
+    url = server.sparql + "?" + urllib.parse.urlencode({"query": CONSTRUCT, "format": "ntriples"})
+    status, headers, body = http("GET", url, headers={"Accept": "text/html"})
+    assert status == 200 and headers["Content-Type"].startswith("application/n-triples")
+    assert len(Graph().parse(data=body.decode(), format="nt")) >= 8
+
+
+@pytest.mark.parametrize("method, url_suffix, data, headers, status", [
+    ("GET", "?query=SELEC%20*", None, {}, 400),
+    ("GET", "?query=ASK%7B%7D", None, {"Accept": "image/png"}, 406),
+    ("POST", "", b"<q/>", {"Content-Type": "application/xml"}, 415),
+    ("PUT", "", b"", {}, 405),
+    ("GET", "?update=CLEAR%20ALL", None, {}, 405),
+])
+def test_errors_have_one_json_shape(server, method, url_suffix, data, headers, status):
+    got, _, body = http(method, server.sparql + url_suffix, data, headers)
+    assert got == status
+    err = error_of(body)
+    assert err["status"] == status and err["message"]
+
+
+def test_malformed_query_message_comes_from_the_parser(server):
+    _, _, body = http("GET", server.sparql + "?query=" + urllib.parse.quote("SELECT ?x WHERE { ?x ?y }"))
+    assert "malformed query" in error_of(body)["message"] and "1:" in error_of(body)["message"]
+
+
+def test_service_description_and_page(server):
+    status, headers, body = http("GET", server.sparql, headers={"Accept": "text/turtle"})
+    assert status == 200 and headers["Content-Type"].startswith("text/turtle")
+    g = Graph().parse(data=body.decode(), format="turtle")
+    sd = "http://www.w3.org/ns/sparql-service-description#"
+    assert (None, URIRef(sd + "endpoint"), URIRef(server.sparql)) in g
+    status, headers, body = http("GET", server.sparql, headers={"Accept": "text/html,*/*;q=0.8"})
+    assert status == 200 and b"<textarea" in body
+
+
+# ---------------------------------------------------------------- safety
+
+def test_update_refused_when_read_only(server):
+    data = urllib.parse.urlencode({"update": "CLEAR ALL"}).encode()
+    status, _, body = http("POST", server.sparql, data, {"Content-Type": "application/x-www-form-urlencoded"})
+    assert status == 403 and "read-only" in error_of(body)["message"]
+    status, _, _ = http("POST", server.sparql, b"CLEAR ALL", {"Content-Type": "application/sparql-update"})
+    assert status == 403
+
+
+def test_service_is_refused(server):
+    for q in ("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+              "SELECT * WHERE { \\u0053ERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } }"):
+        status, _, body = http("GET", server.sparql + "?query=" + urllib.parse.quote(q))
+        assert status == 403 and "SERVICE" in error_of(body)["message"]
+
+
+def test_timeout_while_other_requests_are_served(server):
+    runaway = ("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l } ORDER BY ?a ?f ?i ?l")
+    out = {}
+
+    def slow():
+        t0 = time.time()
+        out["status"], _, out["body"] = http("GET", server.sparql + "?query=" + urllib.parse.quote(runaway),
+                                             timeout=60)
+        out["seconds"] = time.time() - t0
+    t = threading.Thread(target=slow)
+    t.start()
+    time.sleep(0.5)
+    quick = []
+    while t.is_alive() and len(quick) < 50:
+        t0 = time.time()
+        status, _, _ = http("GET", server.sparql + "?query=ASK%7B%7D")
+        quick.append((status, time.time() - t0))
+    t.join()
+    assert out["status"] == 503 and "time limit" in error_of(out["body"])["message"]
+    assert quick and all(s == 200 for s, _ in quick)
+
+
+def test_body_size_is_capped(server):
+    big = b"SELECT * WHERE { ?s ?p ?o } #" + b"x" * 10_000_000
+    try:
+        status, _, body = http("POST", server.sparql, big, {"Content-Type": "application/sparql-query"})
+    except (ConnectionError, urllib.error.URLError):
+        return          # the server may close the connection before reading a body that large
+    assert status == 413 and "larger than" in error_of(body)["message"]
+
+
+def test_result_rows_are_capped(server):
+    q = "SELECT * WHERE { ?s ?p ?o }"
+    status, headers, body = http("GET", server.sparql + "?query=" + urllib.parse.quote(q),
+                                 headers={"Accept": "application/sparql-results+json"})
+    assert status == 200 and headers.get("X-TDKG-Truncated", "").startswith("true")
+    assert len(json.loads(body)["results"]["bindings"]) == 1000
+
+
+def test_cors_headers(server):
+    status, headers, _ = http("OPTIONS", server.sparql, headers={
+        "Origin": "http://example.org", "Access-Control-Request-Method": "POST"})
+    assert status == 204 and headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_updates_need_the_token(update_server):
+    upd = 'INSERT DATA { GRAPH <urn:g> { <urn:x> <http://www.w3.org/2000/01/rdf-schema#label> "تجربة"@ar } }'
+    for auth in ({}, {"Authorization": "Bearer wrong"}):
+        status, _, body = http("POST", update_server.sparql, upd.encode(),
+                               {"Content-Type": "application/sparql-update", **auth})
+        assert status == 401
+    status, _, _ = http("POST", update_server.sparql, upd.encode(),
+                        {"Content-Type": "application/sparql-update", "Authorization": f"Bearer {UPDATE_TOKEN}"})
+    assert status == 204
+    status, _, body = http("GET", update_server.sparql + "?query=" +
+                           urllib.parse.quote("SELECT ?l WHERE { <urn:x> ?p ?l }"),
+                           headers={"Accept": "application/sparql-results+json"})
+    assert json.loads(body)["results"]["bindings"][0]["l"] == {"type": "literal", "value": "تجربة", "xml:lang": "ar"}
+    status, _, body = http("POST", update_server.sparql, b"LOAD <http://127.0.0.1:9/x.ttl>",
+                           {"Content-Type": "application/sparql-update", "Authorization": f"Bearer {UPDATE_TOKEN}"})
+    assert status == 403
+
+
+# ---------------------------------------------------------------- saved queries over HTTP
+
+def test_saved_queries_listing_and_runs(server):
+    status, _, body = http("GET", server.url + "/queries", headers={"Accept": "application/json"})
+    names = {q["name"] for q in json.loads(body)["queries"]}
+    assert {"partners-of-country", "accords-between"} <= names
+    status, _, body = http("GET", server.url + "/queries")
+    assert status == 200 and b"<dl" in body
+    status, headers, body = http("GET", server.url + "/queries/accords-between.csv?a=EG&b=PS")
+    rows = list(csv.DictReader(io.StringIO(body.decode())))
+    assert len(rows) == 2 and {r["status"].rsplit("#")[-1] for r in rows} == {"Signed", "Planned"}
+    status, _, body = http("GET", server.url + "/queries/partners-of-country.json?country=RU")
+    assert [b["partner"]["value"] for b in json.loads(body)["results"]["bindings"]] == \
+        ["https://w3id.org/tdkg/country/EG", "https://w3id.org/tdkg/country/IR"] or \
+        {b["partner"]["value"] for b in json.loads(body)["results"]["bindings"]} == \
+        {"https://w3id.org/tdkg/country/EG", "https://w3id.org/tdkg/country/IR"}
+    status, _, body = http("GET", server.url + "/queries/partners-of-country.json?country=EGYPT")
+    assert status == 400 and "ISO" in error_of(body)["message"]
+    status, _, body = http("GET", server.url + "/queries/nope.json")
+    assert status == 404
