@@ -31,6 +31,8 @@ from .shacl import validate_batch
 from .store import Store, ntriples
 
 ARTICLE_SUFFIXES = (".txt", ".html", ".htm")
+RDF_SUFFIXES = (".ttl", ".nt", ".nq", ".trig", ".jsonld", ".rdf", ".owl", ".n3")
+CURATED = identity.BASE + "graph/curated/"
 
 
 @dataclass
@@ -86,6 +88,8 @@ def find_articles(paths: Iterable[str | Path]) -> tuple[list[Path], list[Outcome
             if not found:
                 problems.append(Outcome(str(p), "", "failed",
                                         f"no article files ({', '.join(ARTICLE_SUFFIXES)}) in this folder"))
+        elif p.exists() and p.suffix.lower() in RDF_SUFFIXES:
+            continue                                    # curated RDF: see load_rdf
         elif p.exists():
             files.append(p)
         else:
@@ -109,12 +113,48 @@ def prepare(path: Path) -> tuple[Graph, list[str]]:
     return article_graph(rec), rec.warnings
 
 
+def load_rdf(store: Store, path: Path, *, graph: str | None = None,
+             input_format: str | None = None) -> Outcome:
+    """Curated RDF (Turtle, JSON-LD, …) into its own named graph, through the SHACL gate.
+
+    A file with any violation is refused whole and the store is left as it was;
+    warnings are reported and do not block. Loading the same file again replaces
+    its graph.
+    """
+    from .shacl import RdfInputError, parse_rdf, store_context, validate as shacl_validate
+    iri = graph or CURATED + path.stem
+    outcome = Outcome(str(path), path.stem, "failed")
+    try:
+        data = parse_rdf(path, input_format)
+    except RdfInputError as e:
+        outcome.message = str(e).split(": ", 1)[-1]
+        return outcome
+    rep = shacl_validate(data, context=store_context(store, data))
+    if not rep.conforms:
+        v = rep.violations[0]
+        outcome.status = "refused"
+        outcome.message = (f"{len(rep.violations)} SHACL violation(s), nothing stored; first: "
+                           f"{v.message} (focus {v.focus}, path {v.path}); see 'tdkg validate {path}'")
+        return outcome
+    outcome.warnings = _grouped(rep.warnings)
+    store.replace_graphs([(iri, ntriples(data))])
+    outcome.status, outcome.triples = "stored", len(data)
+    return outcome
+
+
 def load(store: Store, paths: Iterable[str | Path], *, validate: bool = True, batch_size: int = 32,
-         skip_unchanged: bool = False, progress: bool = True,
+         skip_unchanged: bool = False, progress: bool = True, graph: str | None = None,
+         input_format: str | None = None,
          on_outcome: Callable[[Outcome], None] | None = None) -> LoadReport:
     """Load article files into the store; see the module docstring for the guarantees."""
+    paths = list(paths)
+    rdf_files = [Path(p) for p in paths if Path(p).suffix.lower() in RDF_SUFFIXES and Path(p).is_file()]
     files, problems = find_articles(paths)
     report = LoadReport(list(problems))
+    for f in rdf_files:
+        o = load_rdf(store, f, graph=graph, input_format=input_format)
+        report.outcomes.append(o)
+        on_outcome and on_outcome(o)
     for o in problems:
         on_outcome and on_outcome(o)
     store.ensure_reference()
