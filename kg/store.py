@@ -125,6 +125,41 @@ class Store:
         """Run a SPARQL Update in one transaction."""
         self._db.update(sparql)
 
+    def guarded_update(self, sparql: str, check) -> object | None:
+        """Run an update, then ``check(rdflib_graph)`` each graph it may have changed (the
+        graphs its IRIs name, and the default graph). If a check fails, those graphs are
+        put back as they were and the failing report is returned; else None.
+        Callers run guarded updates one at a time."""
+        import re
+        from rdflib import Graph as RGraph
+        named = set(re.findall(r"<([^<>\s]+)>", sparql))
+        graphs = [None] + sorted(named & set(self.named_graphs()))
+        before = {g: self._dump(g) for g in graphs}
+        self._db.update(sparql)
+        graphs += sorted((named & set(self.named_graphs())) - set(graphs))
+        for g in graphs:
+            data = self._dump(g)
+            if not data.strip():
+                continue
+            report = check(RGraph().parse(data=data, format="nt"))
+            if not report.conforms:
+                undo = []
+                for x in graphs:
+                    target = f"GRAPH <{x}>" if x else "DEFAULT"
+                    undo.append(f"CLEAR SILENT {target}")
+                    if before.get(x, "").strip():
+                        inner = f"GRAPH <{x}> {{ {before[x]} }}" if x else before[x]
+                        undo.append(f"INSERT DATA {{ {inner} }}")
+                self._db.update(" ;\n".join(undo))
+                return report
+        return None
+
+    def _dump(self, graph: str | None) -> str:
+        buf = io.BytesIO()
+        self._db.dump(buf, ox.RdfFormat.N_TRIPLES,
+                      from_graph=ox.NamedNode(graph) if graph else ox.DefaultGraph())
+        return buf.getvalue().decode("utf-8")
+
     def select(self, sparql: str, substitutions: dict | None = None) -> list[dict]:
         """SELECT rows as dicts of Python strings (for the CLI and tests)."""
         res = self.query(PREFIXES + sparql, substitutions)

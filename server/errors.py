@@ -13,7 +13,7 @@ class ApiError(Exception):
 
 TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
           405: "Method Not Allowed", 406: "Not Acceptable", 413: "Payload Too Large",
-          415: "Unsupported Media Type", 500: "Internal Server Error", 503: "Service Unavailable",
+          415: "Unsupported Media Type", 422: "Unprocessable Content", 500: "Internal Server Error", 503: "Service Unavailable",
           504: "Gateway Timeout"}
 
 

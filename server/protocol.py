@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hmac
+import threading
 
 from flask import Blueprint, Response, current_app, redirect, request, url_for
 
@@ -145,8 +146,14 @@ def _update(update: str):
         raise ApiError(403, "SERVICE and LOAD are not allowed: this endpoint fetches no other URLs")
     if sparql.query_form(update) != "UPDATE":
         raise ApiError(400, "not a SPARQL Update")
-    try:
-        store().update(update)
-    except SyntaxError as e:
-        raise ApiError(400, f"malformed update: {e}")
+    from kg import shacl
+    with current_app.extensions.setdefault("tdkg.update_lock", threading.Lock()):
+        try:
+            report = store().guarded_update(update, shacl.validate)
+        except SyntaxError as e:
+            raise ApiError(400, f"malformed update: {e}")
+    if report is not None:
+        v = report.violations[0]
+        raise ApiError(422, f"the update would break the shapes and was undone: {len(report.violations)} "
+                            f"violation(s), first: {v.message} (focus {v.focus}, path {v.path})")
     return Response(status=204)

@@ -258,3 +258,18 @@ def test_saved_queries_listing_and_runs(server):
     assert status == 400 and "ISO" in error_of(body)["message"]
     status, _, body = http("GET", server.url + "/queries/nope.json")
     assert status == 404
+
+
+def test_updates_pass_the_shacl_gate(update_server):
+    """An update that would leave a bad agreement in a graph is undone and reported."""
+    auth = {"Content-Type": "application/sparql-update", "Authorization": f"Bearer {UPDATE_TOKEN}"}
+    art = "https://w3id.org/tdkg/resource/article/004_74f5ac9498ea9be5"
+    ask = "ASK { GRAPH <%s> { ?a <https://w3id.org/tdkg/ontology#status> <https://w3id.org/tdkg/ontology#Signed> } }" % art
+    bad = ("PREFIX tdo: <https://w3id.org/tdkg/ontology#> DELETE { GRAPH <%s> { ?a tdo:status ?s } } "
+           "INSERT { GRAPH <%s> { ?a tdo:status tdo:Finished } } WHERE { GRAPH <%s> { ?a tdo:status ?s } }"
+           % (art, art, art))
+    status, _, body = http("POST", update_server.sparql, bad.encode(), auth)
+    assert status == 422 and "undone" in error_of(body)["message"]
+    status, _, body = http("GET", update_server.sparql + "?query=" + urllib.parse.quote(ask),
+                           headers={"Accept": "application/sparql-results+json"})
+    assert json.loads(body)["boolean"] is True
