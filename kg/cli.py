@@ -16,6 +16,10 @@ EXAMPLES = """examples:
   tdkg query --saved partners-of-country --param country=EG
   tdkg query --list                            the saved queries and their parameters
   tdkg export --format trig --out graph.trig
+  tdkg analyze --network countries             who is central
+  tdkg export-graph --network countries --format gexf --out countries.gexf
+  tdkg plot --network countries --out countries.png
+  tdkg serve                                   SPARQL endpoint and page at http://127.0.0.1:5000/
 
 The store is a folder (default ./tdkg-store, or $TDKG_STORE, or --store).
 """
@@ -118,6 +122,34 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--lang", choices=["en", "ar"], default="en", help="language of the messages")
     sp.add_argument("--input-format", help="RDF syntax when the extension does not tell")
     sp.add_argument("--no-store", action="store_true", help="do not use the store as context")
+
+    sp = cmd("analyze", cmd_analyze, "Who is central: degree, strength, betweenness, eigenvector, "
+             "PageRank, closeness and Louvain communities of a network.",
+             "examples:\n  tdkg analyze --network countries\n  tdkg analyze --network actors --top 20\n"
+             "  tdkg analyze --network topics --format csv > topics.csv\n\n"
+             "countries: state-state ties through shared accords and engagements; actors:\n"
+             "people and organisations taking part in the same item; topics: state-topic.")
+    sp.add_argument("--network", choices=["countries", "actors", "topics"], default="countries")
+    sp.add_argument("--top", type=int, default=20, help="rows to show (0 = all)")
+    sp.add_argument("--sort", default="pagerank", help="measure to sort by (default pagerank)")
+    sp.add_argument("--format", choices=["table", "csv", "json"], default="table")
+
+    sp = cmd("export-graph", cmd_export_graph, "Export a network for Gephi (GEXF 1.3), GraphML or CSV.",
+             "examples:\n  tdkg export-graph --network countries --format gexf --out countries.gexf\n"
+             "  tdkg export-graph --network actors --format graphml --out actors.graphml\n"
+             "  tdkg export-graph --network countries --format csv --out countries   "
+             "(countries-nodes.csv, countries-edges.csv)")
+    sp.add_argument("--network", choices=["countries", "actors", "topics"], default="countries")
+    sp.add_argument("--format", choices=["gexf", "graphml", "csv"], default="gexf")
+    sp.add_argument("--out", required=True)
+    sp.add_argument("--bipartite", action="store_true", help="actors: the actor-item graph instead")
+
+    sp = cmd("plot", cmd_plot, "Draw a network to PNG or SVG (size by a centrality, colour by community).",
+             "examples:\n  tdkg plot --network countries --out countries.png\n"
+             "  tdkg plot --network actors --out actors.svg      (Arabic names shaped by the viewer)")
+    sp.add_argument("--network", choices=["countries", "actors", "topics"], default="countries")
+    sp.add_argument("--out", required=True)
+    sp.add_argument("--size-by", default="pagerank")
 
     sp = cmd("serve", cmd_serve, "Serve the graph: SPARQL endpoint, saved queries and a page.",
              "examples:\n  tdkg serve                          http://127.0.0.1:5000/\n"
@@ -265,6 +297,86 @@ def cmd_validate(args) -> int:
         if not rep.conforms:
             worst = max(worst, 1)
     return worst
+
+
+def _network(args, bipartite: bool = False):
+    from .measures import analyze, annotate
+    from .network import build
+    G = build(_store(args, read_only=True), args.network, bipartite=bipartite)
+    results = analyze(G)
+    annotate(G, results)
+    return G, results
+
+
+def cmd_analyze(args) -> int:
+    from .measures import table
+    G, results = _network(args)
+    if args.sort not in results:
+        raise ValueError(f"--sort {args.sort}: choose one of {', '.join(results)}")
+    rows = table(G, results, sort_by=args.sort, top=args.top or None)
+    if args.format == "json":
+        print(json.dumps({"network": args.network, "nodes": G.number_of_nodes(), "edges": G.number_of_edges(),
+                          "rows": rows}, ensure_ascii=False, indent=1))
+        return 0
+    if args.format == "csv":
+        w = csv.writer(sys.stdout)
+        w.writerow(rows[0].keys() if rows else ["node"])
+        for r in rows:
+            w.writerow([f"{v:.6g}" if isinstance(v, float) else v for v in r.values()])
+        return 0
+    print(f"{args.network}: {G.number_of_nodes()} nodes, {G.number_of_edges()} edges")
+    head = ["node", "label", "degree", "strength", "betweenness", "eigenvector", "pagerank", "closeness",
+            "community"]
+    print("  ".join(f"{h:>11}" if i > 1 else f"{h:<28}" for i, h in enumerate(head)))
+    for r in rows:
+        label = (r["label_en"] or r["label_ar"] or "")[:28]
+        node = str(r["node"]).rsplit("/", 1)[-1][:28]
+        nums = [r["degree"], r["strength"], r["betweenness"], r["eigenvector"], r["pagerank"],
+                r["closeness"], r["community"]]
+        print(f"{node:<28}  {label:<28}  " + "  ".join(
+            f"{v:>11.4f}" if isinstance(v, float) else f"{v:>11}" for v in nums))
+    return 0
+
+
+def cmd_export_graph(args) -> int:
+    from .gexf import write_csv, write_gexf
+    G, _ = _network(args, bipartite=args.bipartite)
+    out = Path(args.out)
+    if args.format == "gexf":
+        with open(out, "wb") as f:
+            write_gexf(G, f)
+    elif args.format == "graphml":
+        import networkx as nx
+        H = G.copy()
+        for _, d in H.nodes(data=True):
+            for k, v in list(d.items()):
+                if isinstance(v, (list, set, tuple)):
+                    d[k] = "|".join(map(str, v))
+        for _, _, d in H.edges(data=True):
+            for k, v in list(d.items()):
+                if isinstance(v, (list, set, tuple)):
+                    d[k] = "|".join(map(str, v))
+        nx.write_graphml(H, out)
+    else:
+        stem = out.with_suffix("") if out.suffix == ".csv" else out
+        nodes, edges = Path(f"{stem}-nodes.csv"), Path(f"{stem}-edges.csv")
+        with open(nodes, "wb") as fn, open(edges, "wb") as fe:
+            write_csv(G, fn, fe)
+        out = f"{nodes} and {edges}"
+    print(f"wrote {out}: {G.number_of_nodes()} nodes, {G.number_of_edges()} edges", file=sys.stderr)
+    return 0
+
+
+def cmd_plot(args) -> int:
+    from .plot import draw
+    G, _ = _network(args)
+    fmt = Path(args.out).suffix.lstrip(".").lower()
+    if fmt not in ("png", "svg"):
+        raise ValueError(f"--out {args.out}: use a .png or .svg file name")
+    with open(args.out, "wb") as f:
+        draw(G, f, fmt=fmt, size_by=args.size_by)
+    print(f"wrote {args.out}", file=sys.stderr)
+    return 0
 
 
 def cmd_serve(args) -> int:

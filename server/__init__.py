@@ -38,9 +38,9 @@ def create_app(config: dict | None = None, store: Store | None = None) -> Flask:
         store = Store(path, read_only=not app.config["ALLOW_UPDATE"]) if path else Store(None)
     app.extensions["tdkg.store"] = store
 
-    from . import errors, health, page, protocol, saved, validation
+    from . import analysis, errors, health, page, protocol, saved, validation
     errors.register(app)
-    for bp in (protocol.bp, saved.bp, page.bp, health.bp, validation.bp):
+    for bp in (protocol.bp, saved.bp, page.bp, health.bp, validation.bp, analysis.bp):
         app.register_blueprint(bp)
     return app
 

@@ -84,9 +84,11 @@ def npm_install(name: str, packages: dict[str, str], overrides: dict[str, str] |
                             "(a slow or unreachable registry)")
             if r.returncode != 0:
                 out = (r.stdout + r.stderr)[-3000:]
-                if any(k.lower() in out.lower() for k in NETWORK_ERRORS):
+                hits = [line.strip() for line in out.splitlines()
+                        if any(k.lower() in line.lower() for k in NETWORK_ERRORS)]
+                if hits:
                     pytest.skip(f"npm cannot reach its registry to install {', '.join(packages)}: "
-                                f"{out.strip().splitlines()[-1] if out.strip() else r.returncode}")
+                                f"{' / '.join(hits[:2])[:300]}")
                 raise AssertionError(f"npm install failed ({r.returncode}) in {scratch}:\n{out}")
             (scratch / STAMP).write_text(json.dumps(spec))
             if folder.exists():                       # a stale or older install: move it aside first

@@ -1,0 +1,62 @@
+"""Networks over HTTP: ``/analysis/<network>`` (page, .json, .csv, .png, .svg) and ``/export/<network>.gexf``."""
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Blueprint, Response, current_app, jsonify, render_template, request
+
+from kg.gexf import write_gexf
+from kg.measures import analyze, annotate, table
+from kg.network import NETWORKS, build
+from kg.plot import draw
+
+from .errors import ApiError
+from .protocol import cors
+
+bp = Blueprint("analysis", __name__)
+bp.after_request(cors)
+
+
+def _network(name: str):
+    if name not in NETWORKS:
+        raise ApiError(404, f"no network {name!r}; choose {', '.join(NETWORKS)}")
+    G = build(current_app.extensions["tdkg.store"], name)
+    results = analyze(G)
+    annotate(G, results)
+    return G, results
+
+
+@bp.get("/analysis/<string:name>")
+def analysis(name: str):
+    suffix = ""
+    for s in (".json", ".csv", ".png", ".svg"):
+        if name.endswith(s):
+            name, suffix = name[: -len(s)], s
+    G, results = _network(name)
+    rows = table(G, results, sort_by=request.args.get("sort", "pagerank"),
+                 top=int(request.args.get("top", 0)) or None)
+    if suffix == ".json":
+        return jsonify({"network": name, "nodes": G.number_of_nodes(), "edges": G.number_of_edges(),
+                        "rows": rows})
+    if suffix == ".csv":
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        w.writerow(rows[0].keys() if rows else ["node"])
+        w.writerows([list(r.values()) for r in rows])
+        return Response(buf.getvalue(), mimetype="text/csv")
+    if suffix in (".png", ".svg"):
+        buf = io.BytesIO()
+        draw(G, buf, fmt=suffix[1:])
+        return Response(buf.getvalue(), mimetype="image/png" if suffix == ".png" else "image/svg+xml")
+    return render_template("analysis.html", name=name, networks=NETWORKS, rows=rows[:50],
+                           nodes=G.number_of_nodes(), edges=G.number_of_edges())
+
+
+@bp.get("/export/<string:name>.gexf")
+def export_gexf(name: str):
+    G, _ = _network(name)
+    buf = io.BytesIO()
+    write_gexf(G, buf)
+    return Response(buf.getvalue(), mimetype="application/gexf+xml",
+                    headers={"Content-Disposition": f'attachment; filename="tdkg-{name}.gexf"'})
