@@ -40,7 +40,13 @@ from importlib import metadata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# --code DIR (or TDKG_BENCH_CODE): import kg/ (and its ontology/) from a frozen copy, e.g.
+# `git archive HEAD kg ontology | tar -x -C DIR`, so that work committed during a long run
+# cannot change the code between phases
+CODE = Path(os.environ.get("TDKG_BENCH_CODE") or ROOT).resolve()
 sys.path.insert(0, str(ROOT))
+if CODE != ROOT:
+    sys.path.insert(0, str(CODE))
 
 TARGET_EXTRACT_PER_CORE = 500      # articles/s
 TARGET_LOAD = 200                  # articles/s
@@ -233,7 +239,12 @@ def phase_shacl(a) -> dict:
     from kg.rdf import article_graph
     from kg.shacl import shapes_graph, ontology_graph, validate, validate_batch
     files = corpus_files(Path(a.out), a.n)
-    graphs = [article_graph(extract_text(f.read_text(encoding="utf-8"), f.stem, f.name)) for f in files]
+    graphs = []
+    for f in files:
+        try:
+            graphs.append(article_graph(extract_text(f.read_text(encoding="utf-8"), f.stem, f.name)))
+        except Exception:                                    # reported by the extraction phase
+            pass
     shapes_graph(), ontology_graph()
     validate(graphs[0])                                      # warm-up: imports and caches
     out = {"articles": len(graphs), "triples": sum(map(len, graphs))}
@@ -303,6 +314,10 @@ def machine() -> dict:
                                capture_output=True, text=True).stdout.strip()
     except OSError:
         commit, dirty = "", ""
+    if CODE != ROOT:
+        frozen = CODE / ".commit"
+        commit = (frozen.read_text().strip() if frozen.exists() else "?") + f" (frozen copy in {CODE})"
+        dirty = ""
     return {"nproc": os.cpu_count(), "cpu": cpu, "ram": ram,
             "python": platform.python_version(), "os": platform.platform(), **vers,
             "date": dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
@@ -553,6 +568,18 @@ def write_section(path: Path, section: str) -> None:
     path.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
 
 
+def _without_code(args: list[str]) -> list[str]:
+    out, skip = [], False
+    for x in args:
+        if skip:
+            skip = False
+        elif x == "--code":
+            skip = True
+        elif not x.startswith("--code="):
+            out.append(x)
+    return out
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--n", type=int, default=10000)
@@ -566,6 +593,7 @@ def main(argv=None) -> int:
                     help="articles for the gated batch-size trials (128, 512)")
     ap.add_argument("--shacl-n", type=int, default=128)
     ap.add_argument("--keep-nquads", action="store_true")
+    ap.add_argument("--code", help="import kg/ from this frozen copy (sets TDKG_BENCH_CODE for phases)")
     ap.add_argument("--render-only", action="store_true", help="rewrite RESULTS.md from results.json")
     # internal: one phase in a child process
     ap.add_argument("--phase", choices=sorted(PHASES), help=argparse.SUPPRESS)
@@ -578,9 +606,15 @@ def main(argv=None) -> int:
     ap.add_argument("--nquads", default="", help=argparse.SUPPRESS)
     ap.add_argument("--batches", default="32,128", help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
+    if a.code and not a.phase:
+        os.environ["TDKG_BENCH_CODE"] = str(Path(a.code).resolve())
+        # restart so that this process, too, imports kg from the frozen copy
+        os.execv(sys.executable, [sys.executable, str(Path(__file__).resolve()),
+                                  *_without_code(sys.argv[1:] if argv is None else argv)])
     if a.phase:
         a.batches = [int(x) for x in a.batches.split(",") if x]
         result = PHASES[a.phase](a)
+        result["kg_imported_from"] = str(Path(sys.modules["kg"].__file__).parent)
         Path(a.result).write_text(json.dumps(result, indent=1, ensure_ascii=False), encoding="utf-8")
         return 0
     out = Path(a.out)

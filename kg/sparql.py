@@ -45,7 +45,7 @@ UPDATE_KEYWORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD",
 
 _COMMENT_OR_STRING = re.compile(
     r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*')
-_PROLOGUE = re.compile(r"^\s*(?:(?:BASE\s*|PREFIX\s+[\w.-]*:\s*)\s*<>\s*)*", re.I)
+_PROLOGUE = re.compile(r"^\s*(?:(?:BASE\s*|PREFIX\s+[\w.-]*:\s*)\s*<[^>]*>\s*)*", re.I)
 _UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
@@ -57,10 +57,17 @@ class QueryTimeout(RuntimeError):
     pass
 
 
+def blank(query: str) -> str:
+    """The query with strings, IRIs and comments blanked out, offsets kept ('<…>' stays '<  >')."""
+    def pad(m):
+        t = m.group()
+        return "<" + " " * (len(t) - 2) + ">" if t.startswith("<") else " " * len(t)
+    return _COMMENT_OR_STRING.sub(pad, query)
+
+
 def _skeleton(query: str) -> str:
-    """The query with escapes decoded, and strings, IRIs and comments blanked (kept as <>)."""
-    text = _UCHAR.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), query)
-    return _COMMENT_OR_STRING.sub(lambda m: "<>" if m.group().startswith("<") else " ", text)
+    """Keywords only: escapes decoded (\\u0053ERVICE is SERVICE), strings, IRIs, comments blanked."""
+    return blank(_UCHAR.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), query))
 
 
 def query_form(query: str) -> str:
@@ -95,7 +102,7 @@ class Result:
     seconds: float = 0.0
 
 
-def execute(store, query: str, *, default_graphs: list[str] | None = None,
+def execute(store, query: str, *, base_iri: str | None = None, default_graphs: list[str] | None = None,
             named_graphs: list[str] | None = None, substitutions: dict | None = None,
             timeout: float = 30.0, max_rows: int = 100_000) -> Result:
     """Run a query on a :class:`kg.store.Store` with a deadline and a row cap.
@@ -119,7 +126,7 @@ def execute(store, query: str, *, default_graphs: list[str] | None = None,
     def work():
         try:
             box["result"] = _collect(store, query, default_graphs, named_graphs, substitutions,
-                                     deadline, max_rows)
+                                     deadline, max_rows, base_iri)
         except BaseException as e:  # handed to the caller
             box["error"] = e
 
@@ -135,8 +142,9 @@ def execute(store, query: str, *, default_graphs: list[str] | None = None,
     return result
 
 
-def _collect(store, query, default_graphs, named_graphs, substitutions, deadline, max_rows) -> Result:
-    kwargs = {}
+def _collect(store, query, default_graphs, named_graphs, substitutions, deadline, max_rows,
+             base_iri=None) -> Result:
+    kwargs = {"base_iri": base_iri} if base_iri else {}
     if default_graphs:
         kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
     if named_graphs:

@@ -107,13 +107,14 @@ class Store:
     # ------------------------------------------------------------ reading
 
     def query(self, sparql: str, substitutions: dict | None = None, union: bool = True,
-              default_graph: list | None = None, named_graphs: list | None = None):
+              default_graph: list | None = None, named_graphs: list | None = None,
+              base_iri: str | None = None):
         """Run a SPARQL query; without FROM/GRAPH it sees the union of all graphs.
 
         ``default_graph``/``named_graphs`` (lists of pyoxigraph NamedNodes) set the
         dataset as the protocol's default-graph-uri/named-graph-uri do.
         """
-        kwargs = {}
+        kwargs = {"base_iri": base_iri} if base_iri else {}
         if default_graph:
             kwargs["default_graph"] = default_graph
         if named_graphs:
@@ -125,7 +126,7 @@ class Store:
         """Run a SPARQL Update in one transaction."""
         self._db.update(sparql)
 
-    def guarded_update(self, sparql: str, check) -> object | None:
+    def guarded_update(self, sparql: str, check, base_iri: str | None = None) -> object | None:
         """Run an update, then ``check(rdflib_graph)`` each graph it may have changed (the
         graphs its IRIs name, and the default graph). If a check fails, those graphs are
         put back as they were and the failing report is returned; else None.
@@ -135,7 +136,7 @@ class Store:
         named = set(re.findall(r"<([^<>\s]+)>", sparql))
         graphs = [None] + sorted(named & set(self.named_graphs()))
         before = {g: self._dump(g) for g in graphs}
-        self._db.update(sparql)
+        self._db.update(sparql, base_iri=base_iri)
         graphs += sorted((named & set(self.named_graphs())) - set(graphs))
         for g in graphs:
             data = self._dump(g)

@@ -41,7 +41,7 @@ def index():
 
 
 def describe_query(iri: str) -> str:
-    return ("SELECT ?direction ?property ?value WHERE {\n"
+    return ("SELECT DISTINCT ?direction ?property ?value WHERE {\n"
             f"  {{ <{iri}> ?property ?value BIND(\"out\" AS ?direction) }}\n"
             f"  UNION {{ ?value ?property <{iri}> BIND(\"in\" AS ?direction) }}\n"
             "} ORDER BY DESC(?direction) ?property ?value LIMIT 1000")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hmac
+import re
 import threading
 
 from flask import Blueprint, Response, current_app, redirect, request, url_for
@@ -37,29 +38,42 @@ def cors(resp: Response) -> Response:
 bp.after_request(cors)
 
 
+def _one(values: list[str], name: str) -> str | None:
+    if len(values) > 1:
+        raise ApiError(400, f"give one '{name}', not {len(values)}")
+    return values[0] if values else None
+
+
 def _read_request() -> tuple[str | None, str | None, list[str], list[str]]:
-    """(query, update, default-graph-uri, named-graph-uri) from GET or either POST form."""
+    """(query, update, graphs, named graphs) from GET or either POST form.
+
+    For a query the graphs are default-graph-uri/named-graph-uri; for an update
+    using-graph-uri/using-named-graph-uri.
+    """
     if request.method == "GET":
         if "update" in request.args:
             raise ApiError(405, "updates must be sent by POST", {"Allow": "POST"})
         a = request.args
-        return a.get("query"), None, a.getlist("default-graph-uri"), a.getlist("named-graph-uri")
+        return _one(a.getlist("query"), "query"), None, a.getlist("default-graph-uri"), \
+            a.getlist("named-graph-uri")
     ctype = (request.mimetype or "").lower()
+    charset = request.mimetype_params.get("charset", "utf-8").lower()
+    if charset not in ("utf-8", "utf8"):
+        raise ApiError(415, f"charset {charset} is not allowed: SPARQL requests are UTF-8")
     if ctype == "application/x-www-form-urlencoded":
         f = request.form
-        query, update = f.get("query"), f.get("update")
+        query, update = _one(f.getlist("query"), "query"), _one(f.getlist("update"), "update")
         if query is not None and update is not None:
             raise ApiError(400, "give either query or update, not both")
-        graphs = (f.getlist("default-graph-uri") or f.getlist("using-graph-uri"),
-                  f.getlist("named-graph-uri") or f.getlist("using-named-graph-uri"))
-        return query, update, *graphs
+        if update is not None:
+            return None, update, f.getlist("using-graph-uri"), f.getlist("using-named-graph-uri")
+        return query, None, f.getlist("default-graph-uri"), f.getlist("named-graph-uri")
     if ctype in ("application/sparql-query", "application/sparql-update"):
-        body = request.get_data(cache=False).decode(request.mimetype_params.get("charset", "utf-8"),
-                                                    errors="strict")
+        body = request.get_data(cache=False).decode("utf-8", errors="strict")
         a = request.args
-        dg = a.getlist("default-graph-uri") or a.getlist("using-graph-uri")
-        ng = a.getlist("named-graph-uri") or a.getlist("using-named-graph-uri")
-        return (body, None, dg, ng) if ctype == "application/sparql-query" else (None, body, dg, ng)
+        if ctype == "application/sparql-query":
+            return body, None, a.getlist("default-graph-uri"), a.getlist("named-graph-uri")
+        return None, body, a.getlist("using-graph-uri"), a.getlist("using-named-graph-uri")
     raise ApiError(415, f"unsupported Content-Type {ctype or '(none)'}: use application/sparql-query, "
                         "application/sparql-update or application/x-www-form-urlencoded")
 
@@ -73,7 +87,7 @@ def endpoint():
     except UnicodeDecodeError:
         raise ApiError(400, "request body is not valid in its charset (UTF-8 expected)")
     if update is not None:
-        return _update(update)
+        return _update(update, default_graphs, named_graphs)
     if not query:
         if request.method == "GET" and prefers_html(request.headers.get("Accept")):
             return redirect(url_for("page.index"))
@@ -111,7 +125,7 @@ def run_query(query: str, default_graphs=(), named_graphs=(), substitutions=None
     mime = mime or negotiate(form or "SELECT")
     cfg = current_app.config
     try:
-        result = sparql.execute(store(), query, default_graphs=list(default_graphs),
+        result = sparql.execute(store(), query, base_iri=request.base_url, default_graphs=list(default_graphs),
                                 named_graphs=list(named_graphs), substitutions=substitutions,
                                 timeout=cfg["QUERY_TIMEOUT"], max_rows=cfg["MAX_ROWS"])
     except sparql.QueryRefused as e:
@@ -133,7 +147,24 @@ def run_query(query: str, default_graphs=(), named_graphs=(), substitutions=None
     return resp
 
 
-def _update(update: str):
+def _with_dataset(update: str, using: list[str], using_named: list[str]) -> str:
+    """Apply using-graph-uri/using-named-graph-uri as USING clauses of a single DELETE/INSERT.
+
+    The protocol forbids them beside USING/WITH in the update itself (400).
+    """
+    if not using and not using_named:
+        return update
+    skeleton = sparql.blank(update)
+    if re.search(r"\b(USING|WITH)\b", skeleton, re.I):
+        raise ApiError(400, "using-graph-uri/using-named-graph-uri conflict with USING or WITH in the update")
+    wheres = [m.start() for m in re.finditer(r"\bWHERE\b", skeleton, re.I)]
+    if len(wheres) != 1:
+        raise ApiError(400, "using-graph-uri/using-named-graph-uri need a single DELETE/INSERT … WHERE operation")
+    clauses = " ".join([f"USING <{g}>" for g in using] + [f"USING NAMED <{g}>" for g in using_named])
+    return update[:wheres[0]] + clauses + " " + update[wheres[0]:]
+
+
+def _update(update: str, using: list[str], using_named: list[str]):
     cfg = current_app.config
     if not cfg["ALLOW_UPDATE"]:
         raise ApiError(403, "this endpoint is read-only (start it with --allow-update to accept updates)")
@@ -146,10 +177,11 @@ def _update(update: str):
         raise ApiError(403, "SERVICE and LOAD are not allowed: this endpoint fetches no other URLs")
     if sparql.query_form(update) != "UPDATE":
         raise ApiError(400, "not a SPARQL Update")
+    update = _with_dataset(update, using, using_named)
     from kg import shacl
     with current_app.extensions.setdefault("tdkg.update_lock", threading.Lock()):
         try:
-            report = store().guarded_update(update, shacl.validate)
+            report = store().guarded_update(update, shacl.validate, base_iri=request.base_url)
         except SyntaxError as e:
             raise ApiError(400, f"malformed update: {e}")
     if report is not None:

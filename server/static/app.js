@@ -55,8 +55,10 @@
     const todo = [...new Set(iris)].filter((i) => !labels.has(i) && SAFE_IRI.test(i)).slice(0, 1000);
     if (!todo.length) return;
     todo.forEach((i) => labels.set(i, null));
-    const query = "SELECT ?s ?l WHERE { VALUES ?s { " + todo.map((i) => "<" + i + ">").join(" ") +
-      " } ?s <" + PREFIXES.rdfs + "label> ?l }";
+    // rdfs:label first; skos:prefLabel and dct:title (articles' headlines) where there is none
+    const query = "SELECT ?s ?l WHERE { VALUES ?s { " + todo.map((i) => "<" + i + ">").join(" ") + " }\n" +
+      "  VALUES (?p ?rank) { (<" + PREFIXES.rdfs + "label> 0) (<" + PREFIXES.skos + "prefLabel> 1) (<" +
+      PREFIXES.dct + "title> 2) }\n  ?s ?p ?l FILTER(isLiteral(?l)) } ORDER BY ?rank";
     try {
       const resp = await postQuery(query);
       if (!resp.ok) return;
@@ -101,10 +103,13 @@
       const lang = term["xml:lang"] || (ARABIC.test(term.value) ? "ar" : "");
       if (lang) td.lang = lang;
       td.appendChild(el("span", { className: "val" }, term.value));
-      const dt = term.datatype && !term.datatype.endsWith("#string") && !term.datatype.endsWith("#langString");
-      if (term["xml:lang"]) td.appendChild(el("span", { className: "tag", dir: "ltr", lang: "en" }, "@" + term["xml:lang"]));
-      else if (dt) td.appendChild(el("span", { className: "tag", dir: "ltr", lang: "en" }, compact(term.datatype)));
-      if (dt && NUMERIC.test(term.datatype)) td.classList.add("num");
+      const dt = term.datatype && !/#(lang)?String$/.test(term.datatype) ? term.datatype : "";
+      if (dt) td.title = compact(dt);
+      if (NUMERIC.test(dt)) td.classList.add("num");          // numbers: right-aligned, no tag
+      else if (term["xml:lang"] || dt) {
+        td.appendChild(el("span", { className: "tag", dir: "ltr", lang: "en" },
+          term["xml:lang"] ? "@" + term["xml:lang"] : compact(dt)));
+      }
     }
     return td;
   }
@@ -274,7 +279,7 @@
       } else {
         const data = await resp.json();
         current = data.boolean !== undefined
-          ? { vars: ["boolean"], rows: [{ boolean: { type: "literal", value: String(data.boolean) } }] }
+          ? { vars: ["boolean"], rows: [{ boolean: { type: "literal", value: String(data.boolean) } }], ask: true }
           : { vars: data.head.vars, rows: data.results.bindings };
       }
     } catch (e) {
@@ -284,7 +289,7 @@
     const n = current.rows.length;
     const secs = resp.headers.get("X-TDKG-Seconds");
     const truncated = resp.headers.get("X-TDKG-Truncated");
-    setStatus((graph ? n + " triple" : n + " row") + (n === 1 ? "" : "s") +
+    setStatus((current.ask ? "ASK: " + current.rows[0].boolean.value : (graph ? n + " triple" : n + " row") + (n === 1 ? "" : "s")) +
       (secs ? " · " + Number(secs).toFixed(3) + " s" : "") +
       (n > MAX_SHOWN ? " · first " + MAX_SHOWN + " shown" : "") +
       (truncated ? " · cut at the server's row limit (" + truncated.replace(/^true;\s*/, "") + ")" : "") +
@@ -315,6 +320,7 @@
 
   // ------------------------------------------------------------ the editor page (/ and /describe)
 
+  if (!$("saved-data")) return;       // a page without the editor
   const saved = JSON.parse($("saved-data").textContent);
   const page = JSON.parse($("page-data").textContent);
   const byName = Object.fromEntries(saved.map((q) => [q.name, q]));
@@ -365,9 +371,10 @@
     updateMode();
   }
 
+  const lf = (s) => s.replace(/\r\n?/g, "\n");      // a textarea's value has LF line ends only
   function isSavedRun() {
     const q = byName[select.value];
-    return !!(q && text.value === q.text);
+    return !!(q && text.value === lf(q.text));
   }
 
   function updateMode() {
