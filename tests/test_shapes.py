@@ -8,7 +8,7 @@ adds the nodes it is about.
 
 A .bad fixture starts with one or more lines
 
-    # expect: <shape local name> <path CURIE or -> <severity>
+    # expect: <shape local name> <path CURIE, <IRI> or -> <severity>
 
 and must yield exactly those findings (shape, path and severity each compared),
 no more and no fewer, all about the fixture's own nodes. The first line is the
@@ -61,6 +61,13 @@ KNOWN_DEFECTS = {
     # and validate() says the graph conforms. See the report to the lead.
     "TopicShape.undescribed.bad":
         "kg.shacl.validate drops TopicShape findings on a topic IRI the data only refers to",
+    # tds:DeclaredPropertyShape / tds:DeclaredClassShape select only IRIs that start
+    # with https://w3id.org/tdkg/ontology# exactly; a file written with a wrong tdo:
+    # namespace (.../ontology/ or http://) is targeted by no shape and conforms with
+    # no finding at all. Proposed fix: REGEX(STR(?x), "^https?://w3id[.]org/tdkg/ontology")
+    # in their four filters (checked: these findings, no new one on the .ok fixtures).
+    "DeclaredPropertyShape.namespace.bad":
+        "the vocabulary shapes only look at https://w3id.org/tdkg/ontology# exactly",
 }
 
 # Parameters of a shape that hold other shapes (how a helper shape is used).
@@ -142,6 +149,8 @@ def expectations(path: Path) -> list[tuple[str, str, str]]:
         shape, curie, severity = m.groups()
         if curie == "-":
             iri = ""
+        elif curie.startswith("<") and curie.endswith(">"):
+            iri = curie[1:-1]
         else:
             prefix, _, name = curie.partition(":")
             assert prefix in CURIES, f"{path.name}: unknown prefix in {curie!r}"
