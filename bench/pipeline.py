@@ -509,6 +509,7 @@ def render(R: dict) -> str:
           f"{s.get('gate', 0):.1f} | {s.get('serialise', 0):.1f} | {s.get('write', 0):.1f} | "
           f"{r['rss_peak_mb']:.0f} | {r['disk_mb']:.0f} | {c.get('stored', 0):,} stored, "
           f"{c.get('refused', 0)} refused, {c.get('failed', 0)} failed |")
+    # "failed" articles are the extraction exceptions below: they are read and extracted, not stored
     for k in sorted(lp, key=lambda k: (("@" in k), int(k.split("@")[0]), k)):
         row("no gate" + (f", store flushed every {lp[k]['flush_every']:,} articles (variant)"
                          if lp[k].get("flush_every") else ""), lp[k])
@@ -566,14 +567,23 @@ def render(R: dict) -> str:
               f"{sh[k]['seconds']:.1f} |")
     w("")
     if e["exceptions"]:
-        w(f"### Extraction exceptions ({len(e['exceptions'])})")
+        groups: dict[str, list] = {}
+        for x in e["exceptions"]:
+            tb = x["traceback"].rstrip().splitlines()
+            frames = [l.strip() for l in tb if l.strip().startswith("File ")]
+            groups.setdefault(f"{tb[-1]} at {frames[-1] if frames else '?'}", []).append(x)
+        w(f"### Extraction exceptions: {len(e['exceptions'])} articles of {e['articles']:,}")
         w("")
-        for x in e["exceptions"][:5]:
-            w(f"`{x['article']}`:")
+        w("Every one is a bug (the loader records these articles as failed). By kind:")
+        w("")
+        for kind, xs in sorted(groups.items(), key=lambda kv: -len(kv[1])):
+            names = ", ".join(f"`{x['article']}`" for x in xs[:8]) + (" …" if len(xs) > 8 else "")
+            w(f"- **{len(xs)}** × `{kind.split(' at ')[0]}`: {names}")
             w("")
-            w("```")
-            w(x["traceback"].rstrip())
-            w("```")
+            w("  ```")
+            for line in xs[0]["traceback"].rstrip().splitlines():
+                w("  " + line)
+            w("  ```")
             w("")
     w("Raw figures: `bench/out/results.json` (not committed). Reproduce: `make bench` or "
       "`.venv/bin/python bench/pipeline.py --n 10000`.")
@@ -644,7 +654,8 @@ def main(argv=None) -> int:
     if a.phase:
         a.batches = [int(x) for x in a.batches.split(",") if x]
         result = PHASES[a.phase](a)
-        result["kg_imported_from"] = str(Path(sys.modules["kg"].__file__).parent)
+        if "kg" in sys.modules:
+            result["kg_imported_from"] = str(Path(sys.modules["kg"].__file__).parent)
         Path(a.result).write_text(json.dumps(result, indent=1, ensure_ascii=False), encoding="utf-8")
         return 0
     out = Path(a.out)

@@ -14,7 +14,7 @@ The rules are layout rules plus the patterns of ``data/furniture.tsv``:
   headline-like lines after it with it; a comment-section marker ends the article.
 
 >>> clean("موقع الخبر\\nرئيس التحرير فلان\\nوقع البلدان مذكرة تفاهم في مجال الاتصالات وتكنولوجيا المعلومات اليوم.\\nتعليقات القراء\\nمصر تلتقي تونس")
-Cleaned(title='', paragraphs=['وقع البلدان مذكرة تفاهم في مجال الاتصالات وتكنولوجيا المعلومات اليوم.'])
+Cleaned(title='', paragraphs=['وقع البلدان مذكرة تفاهم في مجال الاتصالات وتكنولوجيا المعلومات اليوم.'], dateline='')
 """
 from __future__ import annotations
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import json
 import sys
 from pathlib import Path
@@ -52,7 +53,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="tdkg", description="Tech Diplomacy Knowledge Graph: Arabic news "
                                 "on technology cooperation as a validated, queryable graph.",
                                 epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--store", help="store folder (default: $TDKG_STORE or ./tdkg-store)")
+    p.add_argument("--store", help="store folder, or sparql+http://HOST:PORT/PATH for an external SPARQL "
+                                   "store (default: $TDKG_STORE or ./tdkg-store)")
+    p.add_argument("--update-endpoint", help="external store: SPARQL Update URL if not the query URL "
+                                             "(or $TDKG_UPDATE_ENDPOINT); credentials come from "
+                                             "$TDKG_STORE_USER, $TDKG_STORE_PASSWORD, $TDKG_STORE_AUTH")
     sub = p.add_subparsers(metavar="COMMAND")
 
     def cmd(name, func, help_, epilog=""):
@@ -168,12 +173,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _store(args, read_only: bool = False):
-    from .store import Store, store_path
-    path = store_path(args.store)
-    if read_only and not Path(path).exists():
-        from .store import StoreError
-        raise StoreError(f"no store at {path}: run 'tdkg load data/articles' first")
-    return Store(path)
+    """The store named by --store / $TDKG_STORE: a folder or sparql+http(s)://…"""
+    from .store import open_store
+    return open_store(args.store, read_only=read_only, update_endpoint=args.update_endpoint)
 
 
 def cmd_load(args) -> int:
@@ -275,10 +277,10 @@ def cmd_query(args) -> int:
 
 def cmd_validate(args) -> int:
     from . import shacl
-    from .store import Store, store_path
+    from .store import is_remote, store_path
     store = None
-    if not args.no_store and Path(store_path(args.store)).exists():
-        store = Store(store_path(args.store), read_only=True)
+    if not args.no_store and (is_remote(store_path(args.store)) or Path(store_path(args.store)).exists()):
+        store = _store(args, read_only=True)
     worst = 0
     for f in args.files:
         try:
@@ -382,15 +384,11 @@ def cmd_plot(args) -> int:
 def cmd_serve(args) -> int:
     import waitress
     from server import create_app
-    from .store import store_path
-    path = store_path(args.store)
-    if not Path(path).exists():
-        from .store import StoreError
-        raise StoreError(f"no store at {path}: run 'tdkg load data/articles' first")
-    app = create_app({"STORE_PATH": path, "QUERY_TIMEOUT": args.timeout, "MAX_ROWS": args.max_rows,
-                      "ALLOW_UPDATE": args.allow_update, "CORS_ORIGINS": args.cors})
+    store = _store(args, read_only=not args.allow_update)
+    app = create_app({"QUERY_TIMEOUT": args.timeout, "MAX_ROWS": args.max_rows,
+                      "ALLOW_UPDATE": args.allow_update, "CORS_ORIGINS": args.cors}, store=store)
     base = f"http://{args.host}:{args.port}"
-    print(f"tdkg serving {path} at {base}/  (SPARQL endpoint {base}/sparql; Ctrl-C stops)")
+    print(f"tdkg serving {store!r} at {base}/  (SPARQL endpoint {base}/sparql; Ctrl-C stops)")
     print(f"  curl '{base}/queries/partners-of-country.csv?country=EG'")
     print(f"  curl -H 'Accept: text/csv' --data-urlencode "
           f"'query=SELECT ?c ?n WHERE {{ ?c a <https://w3id.org/tdkg/ontology#Country> ; "
@@ -405,10 +403,11 @@ def _print_result(result, fmt: str) -> None:
     if isinstance(result, bool) or isinstance(result, ox.QueryBoolean):
         print("true" if bool(result) else "false")
         return
-    if isinstance(result, ox.QueryTriples):
+    if not isinstance(result, ox.QuerySolutions):
         from rdflib import Graph
-        data = result.serialize(format=ox.RdfFormat.N_TRIPLES)
-        g = Graph().parse(data=data.decode("utf-8"), format="nt")
+        buf = io.BytesIO()
+        ox.serialize(result, buf, ox.RdfFormat.N_TRIPLES)
+        g = Graph().parse(data=buf.getvalue().decode("utf-8"), format="nt")
         from .rdf import bind_prefixes
         sys.stdout.write(bind_prefixes(g).serialize(format="turtle"))
         return

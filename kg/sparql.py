@@ -152,7 +152,7 @@ def _collect(store, query, default_graphs, named_graphs, substitutions, deadline
     res = store.query(query, substitutions, union=not default_graphs, **kwargs)
     if isinstance(res, ox.QueryBoolean):
         return Result("ASK", boolean=bool(res))
-    if isinstance(res, ox.QueryTriples):
+    if not isinstance(res, ox.QuerySolutions):            # triples, from either backend
         out = Result(query_form(query) or "CONSTRUCT")
         for i, t in enumerate(res):
             if i >= max_rows:

@@ -49,7 +49,7 @@ def readings(folded: str) -> tuple[tuple[str, str], ...]:
     """Possible (prefix, stem) readings of a folded token, the bare token first.
 
     >>> readings("للصين")
-    (('', 'للصين'), ('لل', 'الصين'), ('ل', 'لصين'))
+    (('', 'للصين'), ('ل', 'لصين'), ('لل', 'الصين'))
     """
     out = [("", folded)]
     for p in _PREFIXES:

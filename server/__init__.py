@@ -12,10 +12,10 @@ import os
 
 from flask import Flask
 
-from kg.store import Store, store_path
+from kg.store import Store, open_store, store_path
 
 DEFAULTS = {
-    "STORE_PATH": None,            # folder of the embedded store (None: in memory)
+    "STORE_PATH": None,            # store folder or sparql+http(s)://… (None: empty, in memory)
     "QUERY_TIMEOUT": 30.0,         # seconds a query may run
     "MAX_ROWS": 100_000,           # rows (or triples) returned at most; X-TDKG-Truncated says so
     "MAX_CONTENT_LENGTH": 1_000_000,   # bytes of a request body
@@ -35,7 +35,7 @@ def create_app(config: dict | None = None, store: Store | None = None) -> Flask:
         raise ValueError("updates need a token: set TDKG_UPDATE_TOKEN")
     if store is None:
         path = app.config["STORE_PATH"]
-        store = Store(path, read_only=not app.config["ALLOW_UPDATE"]) if path else Store(None)
+        store = open_store(path, read_only=not app.config["ALLOW_UPDATE"]) if path else Store(None)
     app.extensions["tdkg.store"] = store
 
     from . import analysis, errors, health, page, protocol, saved, validation

@@ -1,0 +1,760 @@
+"""Network-analysis benchmark: the measures of ``kg.measures`` (NetworkX) against igraph.
+
+    python bench/analysis.py [--nodes 100000] [--seed 1] [--workers 2] [--out bench/out]
+                             [--budget 300] [--reuse] [--no-results]
+
+1. *Build.* Synthetic articles from ``bench.corpus.generate`` are extracted with
+   ``kg.extract.extract_text`` in ``--workers`` processes until the accords and
+   engagements they hold name at least ``--nodes`` distinct actors (persons and
+   organisations); records become ``kg.network.Item`` objects and
+   ``kg.network.actors_network`` builds the actor network (nodes are the actor
+   IRIs, as in the store). The corpus's own name pools (59 given x 61 family
+   names) are far too small for 100,000 actors, so this script widens
+   ``bench.corpus.Ctx.person``: Arabic names become nasab chains (given +
+   father's given + family name, 255,000 combinations) and 30 % of the
+   officials of a state are drawn from its 40 recurring officials, so the
+   network has hubs and a giant component, as real news has. The network is
+   cached (``OUT/analysis-graph-<nodes>-<seed>.pkl``; ``--reuse`` reads it).
+2. *NetworkX*, in a fresh child process: every function of ``kg.measures.MEASURES``
+   as the project calls it, timed one by one.
+3. *igraph*, in a fresh child process: the same measures with python-igraph,
+   defined to give the same numbers (the conversion from NetworkX is timed and
+   counted): betweenness from the very sources NetworkX samples (its ``seed``),
+   with its normalisation; closeness with the Wasserman-Faust factor;
+   eigenvector per connected component, unit norm, times the component's share;
+   PageRank; Louvain (``community_multilevel``).
+   For betweenness and closeness, whose cost is linear in the number of
+   sources, a probe on a few sources is timed first; when the full run would
+   take more than ``--budget`` seconds it is not run and its time is the
+   probe's, scaled (marked "est."); agreement is then checked on the probe.
+4. Agreement (max |diff|, top-10 overlap, communities and modularity), peak
+   memory of each child (``ru_maxrss``), totals; results go to
+   ``OUT/analysis.json`` and to the section ``## Analysis (issue: network
+   analysis)`` of ``bench/RESULTS.md`` (other sections are kept).
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gc
+import json
+import math
+import os
+import pickle
+import platform
+import random
+import re
+import resource
+import subprocess
+import sys
+import time
+from importlib import metadata
+from itertools import islice
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SECTION = "## Analysis (issue: network analysis)"
+TARGET_S = 60.0                    # the issue: full analysis of a 100,000-node network in < 60 s
+OFFICIALS = 40                     # recurring officials per state
+OFFICIAL_SHARE = 0.30              # share of a state's persons drawn from them
+PROBE_SOURCES = 50                 # betweenness probe: sources
+PROBE_NODES = 200                  # closeness probe: nodes
+
+
+def log(msg: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def peak_mb() -> float:
+    """Peak resident memory of this process so far, in MB (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def rss_mb() -> float:
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except OSError:
+        return float("nan")
+
+
+# ================================================================ wider name pools for the corpus
+
+def widen_names() -> None:
+    """Patch ``bench.corpus.Ctx.person``: nasab-chain Arabic names and recurring officials.
+
+    Only the Arabic branch changes (foreign names keep the corpus's small regional lists,
+    which makes them recurring hubs); titles and honorifics follow the corpus's rules."""
+    from bench import corpus as C
+
+    officials: dict[str, list[tuple[str, bool]]] = {}
+
+    def officials_of(iso: str) -> list[tuple[str, bool]]:
+        if iso not in officials:
+            r = random.Random(f"tdkg-bench-officials:{iso}")
+            out = []
+            for _ in range(OFFICIALS):
+                fem = r.random() < 0.15
+                out.append((f"{r.choice(C.GIVEN_F if fem else C.GIVEN)} {r.choice(C.GIVEN)} "
+                            f"{r.choice(C.FAMILY)}", fem))
+            officials[iso] = out
+        return officials[iso]
+
+    def person(self, land, title):
+        r = self.rng
+        if land.iso in C.ARAB or land.iso not in C.REGION:
+            if r.random() < OFFICIAL_SHARE:
+                name, fem = r.choice(officials_of(land.iso))
+            else:
+                fem = r.random() < 0.15
+                name = f"{r.choice(C.GIVEN_F if fem else C.GIVEN)} {r.choice(C.GIVEN)} {r.choice(C.FAMILY)}"
+            if fem:
+                title = re.sub(r"^(وزير|سفير|رئيس|نائب) ", lambda m: {"وزير": "وزيرة ", "سفير": "سفيرة ",
+                               "رئيس": "رئيسة ", "نائب": "نائبة "}[m.group(1)], title)
+        else:
+            name = r.choice(C.FOREIGN[C.REGION[land.iso]])
+        hon = r.choice(["الدكتور", "المهندس", "السيد", "", ""])
+        if land.iso in C.GULF:
+            hon = r.choice(["معالي", "سعادة", "الشيخ", ""])
+        if name.split()[0] in C.GIVEN_F:
+            hon = {"الدكتور": "الدكتورة", "المهندس": "المهندسة", "السيد": "السيدة"}.get(hon, "")
+        return C.Person(name, title, hon)
+
+    C.Ctx.person = person
+
+
+# ================================================================ build: corpus -> records -> Items
+
+def _item_rows(rec) -> tuple[list[tuple], dict[str, dict], int]:
+    """Records of one article -> (item rows, actor nodes, dropped refs).
+
+    An item row is (iri, kind, type, status, dates, countries, topics, actor IRIs)."""
+    from kg import identity
+    persons = {p.ref: p for p in rec.persons}
+    orgs = {o.ref: o for o in rec.organizations}
+    nodes: dict[str, dict] = {}
+    dropped = 0
+
+    def actors(refs: list[str]) -> list[str]:
+        nonlocal dropped
+        out = []
+        for r in dict.fromkeys(refs):
+            if r in persons:
+                p = persons[r]
+                iri = identity.person_iri(p.key)
+                nodes[iri] = {"kind": "Person", "iri": iri, "label_ar": p.label, "label_en": "",
+                              "iso2": p.country or ""}
+            elif r in orgs:
+                o = orgs[r]
+                iri = identity.org_iri(o.key)
+                nodes[iri] = {"kind": "Organization", "iri": iri, "label_ar": o.label, "label_en": "",
+                              "iso2": o.country or ""}
+            else:
+                if r.startswith(("person:", "org:")):
+                    dropped += 1          # a ref to no entity of the article (see the report: "org:")
+                continue
+            out.append(iri)
+        return out
+
+    base = f"https://w3id.org/tdkg/resource/"
+    rows = []
+    for i, a in enumerate(rec.agreements, 1):
+        refs = a.parties + a.signatories
+        rows.append((f"{base}agreement/{rec.id}-{i}", "Agreement", a.type, a.status.capitalize(),
+                     (a.date,) if a.date else (), tuple(r[8:] for r in refs if r.startswith("country:")),
+                     tuple(a.topics), tuple(actors(refs))))
+    for i, e in enumerate(rec.engagements, 1):
+        refs = e.participants
+        rows.append((f"{base}engagement/{rec.id}-{i}", "Engagement", e.type, "",
+                     (e.date,) if e.date else (), tuple(r[8:] for r in refs if r.startswith("country:")),
+                     tuple(e.topics), tuple(actors(refs))))
+    return rows, nodes, dropped
+
+
+def _extract_one(job: tuple[str, str]):
+    from kg.extract import extract_text
+    name, text = job
+    try:
+        rec = extract_text(text, name.removesuffix(".txt"), name)
+    except Exception as e:  # noqa: BLE001 - counted and reported
+        return name, None, None, 0, f"{type(e).__name__}: {e}"
+    rows, nodes, dropped = _item_rows(rec)
+    return name, rows, nodes, dropped, None
+
+
+def build_network(target: int, seed: int, workers: int, batch: int = 2000):
+    """Extract synthetic articles until their items name ``target`` distinct actors."""
+    from multiprocessing import get_context
+
+    from bench.corpus import generate
+    from kg.network import Item, actors_network
+
+    widen_names()
+    items: dict[str, Item] = {}
+    nodes: dict[str, dict] = {}
+    in_items: set[str] = set()
+    stats = {"articles": 0, "items": 0, "errors": [], "dropped_refs": 0, "articles_with_dropped": 0}
+    gen = generate(10**8, seed)
+    t0 = time.perf_counter()
+    last = 0
+    with get_context("fork").Pool(workers) as pool:
+        while len(in_items) < target:
+            jobs = list(islice(gen, batch))
+            for name, rows, nd, dropped, err in pool.imap(_extract_one, jobs, chunksize=16):
+                stats["articles"] += 1
+                if err:
+                    stats["errors"].append(f"{name}: {err}")
+                    continue
+                stats["dropped_refs"] += dropped
+                stats["articles_with_dropped"] += bool(dropped)
+                nodes.update(nd)
+                for iri, kind, typ, status, dates, countries, topics, actors in rows:
+                    items[iri] = Item(iri, kind, typ, status, set(dates), {name.removesuffix(".txt")},
+                                      set(countries), set(topics), set(actors))
+                    in_items.update(actors)
+                if stats["articles"] - last >= 5000 or len(in_items) >= target:
+                    last = stats["articles"]
+                    el = time.perf_counter() - t0
+                    log(f"  {stats['articles']:,} articles, {len(items):,} items, {len(in_items):,} actors "
+                        f"({stats['articles'] / el:.0f} articles/s)")
+    stats["extract_s"] = time.perf_counter() - t0
+    stats["items"] = len(items)
+    t = time.perf_counter()
+    G = actors_network(items, nodes)
+    stats["network_s"] = time.perf_counter() - t
+    return G, stats
+
+
+# ================================================================ helpers shared by the phases
+
+def node_order(G) -> list:
+    return list(G.nodes())
+
+
+def betweenness_sources(G, k: int, seed: int) -> list:
+    """The sources ``nx.betweenness_centrality(G, k=k, seed=seed)`` draws (same call)."""
+    return random.Random(seed).sample(list(G.nodes()), k)
+
+
+def to_igraph(G):
+    """NetworkX graph -> (igraph Graph with ``weight`` and ``distance`` edge attributes, node list)."""
+    import igraph as ig
+    nodes = list(G.nodes())
+    index = {n: i for i, n in enumerate(nodes)}
+    edges, weight, distance = [], [], []
+    for u, v, d in G.edges(data=True):
+        edges.append((index[u], index[v]))
+        weight.append(d["weight"])
+        distance.append(d["distance"])
+    g = ig.Graph(n=len(nodes), edges=edges, directed=False)
+    g.es["weight"] = weight
+    g.es["distance"] = distance
+    return g, nodes
+
+
+def ig_degree(g) -> list[int]:
+    return g.degree()
+
+
+def ig_strength(g) -> list:
+    s = g.strength(weights="weight")
+    return [int(round(x)) for x in s] if all(isinstance(w, int) for w in g.es["weight"]) else s
+
+
+def ig_betweenness(g, sources: list[int] | None) -> list[float]:
+    """= ``kg.measures.betweenness``: distance = 1/weight, normalised, from ``sources``
+    (NetworkX's own sample above SAMPLE_ABOVE nodes; None = every node)."""
+    n = g.vcount()
+    N = n - 1                                   # endpoints are not counted
+    if n < 3:
+        return [0.0] * n
+    if sources is None:
+        raw = g.betweenness(weights="distance")
+        return [x * 2 / (N * (N - 1)) for x in raw]          # igraph counts unordered pairs
+    raw = g.betweenness(weights="distance", sources=sources, targets=None)
+    k = len(sources)
+    src = set(sources)
+    s_src = 2 / ((k - 1) * (N - 1)) if k > 1 else math.nan
+    s_other = 2 / (k * (N - 1))
+    return [x * (s_src if i in src else s_other) for i, x in enumerate(raw)]
+
+
+def ig_closeness(g, vertices: list[int] | None = None) -> list[float]:
+    """= ``kg.measures.closeness``: distance = 1/weight, Wasserman-Faust for disconnected graphs."""
+    n = g.vcount()
+    comp = g.connected_components()
+    size = comp.sizes()
+    member = comp.membership
+    vs = range(n) if vertices is None else vertices
+    raw = g.closeness(vertices=None if vertices is None else vertices, weights="distance", normalized=True)
+    out = []
+    for v, c in zip(vs, raw):
+        s = size[member[v]]
+        out.append(0.0 if (c != c or s < 2 or n < 2) else c * (s - 1) / (n - 1))
+    return out
+
+
+def ig_eigenvector(g) -> list[float]:
+    """= ``kg.measures.eigenvector``: per component, unit (L2) norm, times the component's share."""
+    n = g.vcount()
+    out = [0.0] * n
+    comp = g.connected_components()
+    for members in comp:
+        c = len(members)
+        if c < 2:
+            continue
+        share = c / n
+        if c == 2:                              # one tie: both ends 1/sqrt(2), whatever the weight
+            for v in members:
+                out[v] = share / math.sqrt(2)
+            continue
+        sub = g.induced_subgraph(members)
+        ev = sub.eigenvector_centrality(weights="weight", scale=True)
+        norm = math.sqrt(sum(x * x for x in ev)) or 1.0
+        for v, x in zip(members, ev):
+            out[v] = abs(x) / norm * share
+    return out
+
+
+def ig_pagerank(g) -> list[float]:
+    return g.pagerank(weights="weight", damping=0.85)
+
+
+def ig_communities(g, nodes: list, seed: int) -> list[int]:
+    """= ``kg.measures.communities``: Louvain; community 0 is the largest (ties by smallest node name)."""
+    random.seed(seed)                           # python-igraph draws from Python's random
+    membership = g.community_multilevel(weights="weight", resolution=1.0).membership
+    groups: dict[int, list] = {}
+    for i, c in enumerate(membership):
+        groups.setdefault(c, []).append(i)
+    order = sorted(groups.values(), key=lambda vs: (-len(vs), min(str(nodes[v]) for v in vs)))
+    out = [0] * len(nodes)
+    for rank, vs in enumerate(order):
+        for v in vs:
+            out[v] = rank
+    return out
+
+
+# ================================================================ phases (fresh child processes)
+
+def _timed(fn, *args, **kw):
+    gc.collect()
+    t = time.perf_counter()
+    r = fn(*args, **kw)
+    return r, time.perf_counter() - t
+
+
+def phase_networkx(a) -> dict:
+    import networkx as nx
+
+    from kg import measures as M
+    with open(a.graph, "rb") as f:
+        G = pickle.load(f)
+    nodes = node_order(G)
+    n = len(nodes)
+    out = {"engine": "networkx", "version": nx.__version__, "baseline_mb": rss_mb(), "times": {},
+           "estimated": {}, "values": {}, "notes": {}}
+    log(f"networkx: graph of {n:,} nodes loaded ({out['baseline_mb']:.0f} MB)")
+    for name in ("degree", "strength", "pagerank", "eigenvector", "community"):
+        vals, s = _timed(M.MEASURES[name], G)
+        out["times"][name] = s
+        out["values"][name] = [vals[v] for v in nodes]
+        log(f"networkx: {name} {s:.2f} s")
+
+    # betweenness: probe on the first PROBE_SOURCES of NetworkX's own sample, then the full call
+    k = M.SAMPLE_ABOVE if n > M.SAMPLE_ABOVE else n
+    if k == n:
+        vals, s = _timed(M.betweenness, G)
+        out["times"]["betweenness"] = s
+        out["values"]["betweenness"] = [vals[v] for v in nodes]
+    else:
+        q = min(PROBE_SOURCES, k)
+        sources = betweenness_sources(G, k, M.SEED)
+        assert sources[:q] == betweenness_sources(G, q, M.SEED), "random.sample is not prefix-stable here"
+        vals, s = _timed(nx.betweenness_centrality, G, k=q, weight="distance", normalized=True, seed=M.SEED)
+        out["values"]["betweenness_probe"] = [vals[v] for v in nodes]
+        out["notes"]["betweenness"] = {"sources": k, "probe_sources": q, "probe_s": s}
+        est = s * k / q
+        log(f"networkx: betweenness probe {q} sources {s:.1f} s -> {k} sources est. {est:.0f} s")
+        if est <= a.budget:
+            vals, s = _timed(M.betweenness, G)
+            out["times"]["betweenness"] = s
+            out["values"]["betweenness"] = [vals[v] for v in nodes]
+        else:
+            out["times"]["betweenness"] = est
+            out["estimated"]["betweenness"] = True
+
+    # closeness: probe on PROBE_NODES nodes (one Dijkstra each), then the full call
+    q = min(PROBE_NODES, n)
+    probe = random.Random(M.SEED).sample(nodes, q)
+    t = time.perf_counter()
+    pv = [nx.closeness_centrality(G, u=v, distance="distance", wf_improved=True) for v in probe]
+    s = time.perf_counter() - t
+    out["values"]["closeness_probe"] = pv
+    est = s * n / q
+    out["notes"]["closeness"] = {"probe_nodes": q, "probe_s": s}
+    log(f"networkx: closeness probe {q} nodes {s:.1f} s -> {n:,} nodes est. {est:.0f} s")
+    if est <= a.budget:
+        vals, s = _timed(M.closeness, G)
+        out["times"]["closeness"] = s
+        out["values"]["closeness"] = [vals[v] for v in nodes]
+    else:
+        out["times"]["closeness"] = est
+        out["estimated"]["closeness"] = True
+    out["peak_mb"] = peak_mb()
+    return out
+
+
+def phase_igraph(a) -> dict:
+    import igraph as ig
+
+    from kg import measures as M
+    with open(a.graph, "rb") as f:
+        G = pickle.load(f)
+    n = G.number_of_nodes()
+    out = {"engine": "igraph", "version": ig.__version__, "baseline_mb": rss_mb(), "times": {},
+           "estimated": {}, "values": {}, "notes": {}}
+    (g, nodes), s = _timed(to_igraph, G)
+    out["times"]["convert"] = s
+    log(f"igraph: conversion from NetworkX {s:.2f} s")
+    sources = betweenness_sources(G, M.SAMPLE_ABOVE, M.SEED) if n > M.SAMPLE_ABOVE else None
+    index = {v: i for i, v in enumerate(nodes)}
+    del G
+    gc.collect()
+    for name, fn, args in (("degree", ig_degree, ()), ("strength", ig_strength, ()),
+                           ("pagerank", ig_pagerank, ()), ("eigenvector", ig_eigenvector, ()),
+                           ("community", ig_communities, (nodes, M.SEED))):
+        vals, s = _timed(fn, g, *args)
+        out["times"][name] = s
+        out["values"][name] = list(vals)
+        log(f"igraph: {name} {s:.2f} s")
+
+    if sources is None:
+        vals, s = _timed(ig_betweenness, g, None)
+        out["times"]["betweenness"] = s
+        out["values"]["betweenness"] = vals
+    else:
+        src = [index[v] for v in sources]
+        q = min(PROBE_SOURCES, len(src))
+        vals, s = _timed(ig_betweenness, g, src[:q])
+        out["values"]["betweenness_probe"] = vals
+        est = s * len(src) / q
+        out["notes"]["betweenness"] = {"sources": len(src), "probe_sources": q, "probe_s": s}
+        log(f"igraph: betweenness probe {q} sources {s:.2f} s -> {len(src)} sources est. {est:.0f} s")
+        if est <= a.budget:
+            vals, s = _timed(ig_betweenness, g, src)
+            out["times"]["betweenness"] = s
+            out["values"]["betweenness"] = vals
+            log(f"igraph: betweenness {s:.2f} s")
+        else:
+            out["times"]["betweenness"] = est
+            out["estimated"]["betweenness"] = True
+
+    q = min(PROBE_NODES, n)
+    probe = [index[v] for v in random.Random(M.SEED).sample(nodes, q)]
+    pv, s = _timed(ig_closeness, g, probe)
+    out["values"]["closeness_probe"] = pv
+    est = s * n / q
+    out["notes"]["closeness"] = {"probe_nodes": q, "probe_s": s}
+    log(f"igraph: closeness probe {q} nodes {s:.2f} s -> {n:,} nodes est. {est:.0f} s")
+    if est <= a.budget:
+        vals, s = _timed(ig_closeness, g)
+        out["times"]["closeness"] = s
+        out["values"]["closeness"] = vals
+        log(f"igraph: closeness {s:.2f} s")
+    else:
+        out["times"]["closeness"] = est
+        out["estimated"]["closeness"] = True
+    out["peak_mb"] = peak_mb()
+    return out
+
+
+def run_child(phase: str, a, graph: Path, dump: Path) -> dict:
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--phase", phase, "--graph", str(graph),
+           "--dump", str(dump), "--budget", str(a.budget)]
+    t = time.perf_counter()
+    subprocess.run(cmd, check=True)
+    wall = time.perf_counter() - t
+    with open(dump, "rb") as f:
+        r = pickle.load(f)
+    r["wall_s"] = wall
+    return r
+
+
+# ================================================================ agreement and report
+
+ORDER = ("degree", "strength", "betweenness", "eigenvector", "pagerank", "closeness", "community")
+
+
+def _top(vals, k: int = 10) -> set[int]:
+    return set(sorted(range(len(vals)), key=lambda i: (-vals[i], i))[:k])
+
+
+def _diff(a, b) -> float:
+    return max((abs(x - y) for x, y in zip(a, b)), default=0.0)
+
+
+def agreement(G, nxr: dict, igr: dict) -> dict:
+    import igraph as ig
+    nv, iv = nxr["values"], igr["values"]
+    out: dict[str, dict] = {}
+    for m in ("degree", "strength"):
+        out[m] = {"equal": sum(x == y for x, y in zip(nv[m], iv[m])), "of": len(nv[m]),
+                  "same_types": all(type(x) is type(y) for x, y in zip(nv[m], iv[m]))}
+    pr_n, pr_i = nv["pagerank"], iv["pagerank"]
+    out["pagerank"] = {"max_abs_diff": _diff(pr_n, pr_i),
+                       "max_rel_diff": max(abs(x - y) / max(abs(x), 1e-300) for x, y in zip(pr_n, pr_i)),
+                       "max_value": max(pr_n), "sum_nx": sum(pr_n), "sum_ig": sum(pr_i),
+                       "top10_overlap": len(_top(pr_n) & _top(pr_i))}
+    out["eigenvector"] = {"max_abs_diff": _diff(nv["eigenvector"], iv["eigenvector"]),
+                          "max_value": max(nv["eigenvector"]),
+                          "top10_overlap": len(_top(nv["eigenvector"]) & _top(iv["eigenvector"]))}
+    for m in ("betweenness", "closeness"):
+        both = m in nv and m in iv
+        key = m if both else m + "_probe"
+        a, b = nv[key], iv[key]
+        out[m] = {"on": "full" if both else "probe", "max_abs_diff": _diff(a, b), "max_value": max(a),
+                  "top10_overlap": len(_top(a) & _top(b)) if len(a) > 10 else None,
+                  "identical_ranking": sorted(range(len(a)), key=lambda i: (-a[i], i))[:100]
+                  == sorted(range(len(b)), key=lambda i: (-b[i], i))[:100]}
+    g, nodes = to_igraph(G)
+    cn, ci = nv["community"], iv["community"]
+    out["community"] = {"n_nx": max(cn) + 1, "n_ig": max(ci) + 1,
+                        "modularity_nx": g.modularity(cn, weights="weight"),
+                        "modularity_ig": g.modularity(ci, weights="weight"),
+                        "nmi": ig.compare_communities(cn, ci, method="nmi"),
+                        "largest_nx": cn.count(0), "largest_ig": ci.count(0)}
+    return out
+
+
+def graph_summary(G) -> dict:
+    import networkx as nx
+    comps = sorted((len(c) for c in nx.connected_components(G)), reverse=True)
+    degs = [d for _, d in G.degree()]
+    kinds: dict[str, int] = {}
+    for _, d in G.nodes(data=True):
+        kinds[d.get("kind", "")] = kinds.get(d.get("kind", ""), 0) + 1
+    return {"nodes": G.number_of_nodes(), "edges": G.number_of_edges(), "components": len(comps),
+            "giant": comps[0] if comps else 0, "isolated": sum(1 for c in comps if c == 1),
+            "pairs": sum(1 for c in comps if c == 2), "max_degree": max(degs, default=0),
+            "mean_degree": sum(degs) / max(len(degs), 1), "kinds": kinds,
+            "max_weight": max((d["weight"] for *_, d in G.edges(data=True)), default=0)}
+
+
+def machine() -> str:
+    cpu = platform.processor() or "?"
+    try:
+        for line in open("/proc/cpuinfo", encoding="utf-8"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (f"{platform.system()} {platform.release()}, {os.cpu_count()} cores ({cpu}), {mem:.0f} GB RAM, "
+            f"Python {platform.python_version()}")
+
+
+def fmt_s(s: float, est: bool) -> str:
+    v = f"{s:.2f}" if s < 10 else f"{s:.1f}" if s < 1000 else f"{s:,.0f}"
+    return ("≈ " + v + " (est.)") if est else v
+
+
+def render(R: dict) -> str:
+    L = []
+    w = L.append
+    gs, st, nxr, igr, ag = R["graph"], R["build"], R["networkx"], R["igraph"], R["agreement"]
+    w(SECTION)
+    w("")
+    w(f"Run {R['date']} on {R['machine']}; networkx {nxr['version']}, igraph {igr['version']} "
+      f"(python-igraph, C core), scipy {R['versions'].get('scipy', '?')}, numpy {R['versions'].get('numpy', '?')}.")
+    w(f"Command: `{R['command']}` (total wall time {R['wall_s'] / 60:.1f} min).")
+    w("")
+    w(f"**Network**: the actor network (`kg.network.actors_network`) of {st['articles']:,} synthetic articles "
+      f"(`bench.corpus.generate`, seed {R['seed']}) extracted with `kg.extract.extract_text` in {R['workers']} "
+      f"worker processes ({st['articles'] / st['extract_s']:.0f} articles/s, {st['extract_s']:.0f} s; "
+      f"network built in {st['network_s']:.1f} s): {st['items']:,} accords and engagements, "
+      f"**{gs['nodes']:,} nodes** ({gs['kinds'].get('Person', 0):,} persons, "
+      f"{gs['kinds'].get('Organization', 0):,} organisations), {gs['edges']:,} edges, {gs['components']:,} "
+      f"components (giant {gs['giant']:,} nodes; {gs['isolated']:,} isolated, {gs['pairs']:,} pairs), "
+      f"max degree {gs['max_degree']:,}, mean degree {gs['mean_degree']:.2f}, max weight {gs['max_weight']}.")
+    w("")
+    w("Names: the corpus's pools (59 given × 61 family names, 52 foreign names) give a few thousand "
+      "persons, so the bench widens `bench.corpus.Ctx.person` (in `bench/analysis.py`, the corpus file is "
+      "unchanged): an Arabic name is a nasab chain, given + father's given + family name "
+      "(59 × 59 × 61 male and 12 × 59 × 61 female combinations), and 30 % of a state's officials are drawn "
+      f"from {OFFICIALS} recurring officials of that state (fixed per state), so the network has hubs and a giant "
+      "component; foreign names keep the corpus's regional lists (they are the biggest hubs). Organisations "
+      "come from the corpus as they are. Nodes are actor IRIs (`kg.identity`), as in the store.")
+    if st.get("dropped_refs"):
+        w("")
+        w(f"Dropped: {st['dropped_refs']:,} actor references in {st['articles_with_dropped']:,} articles point "
+          "to no entity of their article (the ref `org:` with an empty key, an extraction bug reported "
+          "with this run); they are left out of the network.")
+    if st.get("errors"):
+        w(f"Extraction errors: {len(st['errors'])} (first: `{st['errors'][0][:200]}`).")
+    w("")
+    w("**Seconds per measure** (each engine in its own fresh process, same graph; igraph's column "
+      "includes nothing but the call, its conversion from NetworkX is its own row):")
+    w("")
+    w("| measure | NetworkX (`kg.measures`) | igraph | NetworkX / igraph | agreement |")
+    w("|---|---|---|---|---|")
+    notes = {
+        "degree": lambda a: f"{a['equal']:,}/{a['of']:,} equal" + ("" if a["same_types"] else ", types differ"),
+        "strength": lambda a: f"{a['equal']:,}/{a['of']:,} equal" + ("" if a["same_types"] else ", types differ"),
+        "betweenness": lambda a: (f"on {'the same ' + str(nxr['notes']['betweenness']['probe_sources']) + ' sources (probe)' if a['on'] == 'probe' else 'all 2,000 sources'}: "
+                                  f"max abs diff {a['max_abs_diff']:.2g} (max value {a['max_value']:.3g}), "
+                                  f"top-10 overlap {a['top10_overlap']}/10"),
+        "eigenvector": lambda a: f"max abs diff {a['max_abs_diff']:.2g} (max value {a['max_value']:.3g}), top-10 overlap {a['top10_overlap']}/10",
+        "pagerank": lambda a: f"max abs diff {a['max_abs_diff']:.2g} (max value {a['max_value']:.3g}; max rel diff {a['max_rel_diff']:.2g}), top-10 overlap {a['top10_overlap']}/10",
+        "closeness": lambda a: (f"on {'the same ' + str(nxr['notes']['closeness']['probe_nodes']) + ' sampled nodes' if a['on'] == 'probe' else 'all nodes'}: "
+                                f"max abs diff {a['max_abs_diff']:.2g} (max value {a['max_value']:.3g})"),
+        "community": lambda a: (f"{a['n_nx']:,} vs {a['n_ig']:,} communities; modularity {a['modularity_nx']:.4f} vs "
+                                f"{a['modularity_ig']:.4f}; NMI {a['nmi']:.3f}; largest {a['largest_nx']:,} vs {a['largest_ig']:,}"),
+    }
+    for m in ORDER:
+        tn, ti = nxr["times"][m], igr["times"][m]
+        en, ei = nxr["estimated"].get(m, False), igr["estimated"].get(m, False)
+        ratio = f"{tn / ti:,.0f}×" if ti > 0 and tn / ti >= 10 else f"{tn / ti:.1f}×" if ti > 0 else "–"
+        w(f"| {m} | {fmt_s(tn, en)} | {fmt_s(ti, ei)} | {ratio}{' (est.)' if en or ei else ''} | {notes[m](ag[m])} |")
+    w(f"| conversion NetworkX → igraph | – | {fmt_s(igr['times']['convert'], False)} | | |")
+    tot_n = sum(nxr["times"][m] for m in ORDER)
+    tot_i = sum(igr["times"][m] for m in ORDER) + igr["times"]["convert"]
+    est_n = any(nxr["estimated"].values())
+    est_i = any(igr["estimated"].values())
+    w(f"| **full analysis** (7 measures{', + conversion' if True else ''}) | **{fmt_s(tot_n, est_n)}** | "
+      f"**{fmt_s(tot_i, est_i)}** | {tot_n / tot_i:,.0f}× | target < {TARGET_S:.0f} s |")
+    no_close_n = tot_n - nxr["times"]["closeness"]
+    no_close_i = tot_i - igr["times"]["closeness"]
+    w(f"| full analysis without closeness | {fmt_s(no_close_n, any(v for k, v in nxr['estimated'].items() if k != 'closeness'))} | "
+      f"{fmt_s(no_close_i, any(v for k, v in igr['estimated'].items() if k != 'closeness'))} | "
+      f"{no_close_n / no_close_i:,.0f}× | |")
+    w("")
+    w(f"**Peak memory** (`ru_maxrss` of each process): NetworkX {nxr['peak_mb']:,.0f} MB, igraph "
+      f"{igr['peak_mb']:,.0f} MB (each after loading the pickled NetworkX graph: "
+      f"{nxr['baseline_mb']:,.0f} / {igr['baseline_mb']:,.0f} MB); build (extraction parent, items and "
+      f"network) {st['peak_mb']:,.0f} MB. Child wall times, graph loading included: NetworkX "
+      f"{nxr['wall_s']:.0f} s, igraph {igr['wall_s']:.0f} s.")
+    w("")
+    bn, cn = nxr["notes"].get("betweenness", {}), nxr["notes"]["closeness"]
+    bi, ci = igr["notes"].get("betweenness", {}), igr["notes"]["closeness"]
+    w("How the two slow measures were timed: their cost is linear in the number of sources. "
+      + (f"Betweenness (`kg.measures.betweenness`: 2,000 sampled sources above {R['sample_above']:,} nodes): both "
+         f"engines first ran the first {bn['probe_sources']} of NetworkX's own sample (`random.Random(42).sample"
+         f"(list(G), 2000)`, prefix-stable) — NetworkX {bn['probe_s']:.1f} s, igraph {bi['probe_s']:.2f} s — and "
+         f"the full 2,000 only when the scaled probe fitted the {R['budget']:.0f} s budget. " if bn else "")
+      + f"Closeness (`kg.measures.closeness`: exact, one Dijkstra per node): both engines ran "
+      f"{cn['probe_nodes']} sampled nodes — NetworkX {cn['probe_s']:.1f} s, igraph {ci['probe_s']:.2f} s — "
+      "scaled to all nodes when the full run did not fit the budget. "
+      "(est.) marks such a scaled figure; agreement is then checked on the probe, where both engines computed "
+      "exactly the same quantity.")
+    w("")
+    w("Definitions used on the igraph side (the same numbers as `kg.measures`): betweenness = "
+      "`g.betweenness(weights='distance', sources=S)` × 2/((k−1)(n−2)) for sources, × 2/(k(n−2)) for the "
+      "others (NetworkX's sampled normalisation; all nodes: × 2/((n−1)(n−2))); closeness = "
+      "`g.closeness(weights='distance', normalized=True)` × (component size − 1)/(n − 1), NaN → 0; "
+      "eigenvector = per component ≥ 3 nodes `eigenvector_centrality(weights='weight')` rescaled to unit "
+      "norm, 1/√2 for pairs, × component share; PageRank = `g.pagerank(weights='weight', damping=0.85)`; "
+      "Louvain = `random.seed(42); g.community_multilevel(weights='weight')`, communities numbered by size.")
+    w("")
+    return "\n".join(L)
+
+
+def write_section(path: Path, section: str) -> None:
+    """Replace (or append) this section of RESULTS.md, keeping every other section."""
+    head = ("# Benchmarks\n\nOne section per area, each written by its own benchmark and owned by its "
+            "issue (e.g. `## Pipeline (issue: core)`, `## Endpoint`, `## Validation`). A script "
+            "rewrites only its own section.\n\n")
+    text = path.read_text(encoding="utf-8") if path.exists() else head
+    lines = text.splitlines(keepends=True)
+    start = next((i for i, l in enumerate(lines) if l.rstrip() == SECTION), None)
+    if start is None:
+        text = text.rstrip("\n") + "\n\n" + section
+    else:
+        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
+        text = "".join(lines[:start]) + section + ("\n" if end < len(lines) else "") + "".join(lines[end:])
+    path.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
+
+
+def _versions() -> dict:
+    out = {}
+    for p in ("networkx", "igraph", "scipy", "numpy"):
+        try:
+            out[p] = metadata.version(p)
+        except metadata.PackageNotFoundError:
+            out[p] = None
+    return out
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--nodes", type=int, default=100_000, help="distinct actors to reach (network nodes)")
+    ap.add_argument("--seed", type=int, default=1, help="corpus seed")
+    ap.add_argument("--workers", type=int, default=2, help="extraction processes")
+    ap.add_argument("--out", default=str(ROOT / "bench" / "out"))
+    ap.add_argument("--budget", type=float, default=300.0,
+                    help="seconds: a betweenness or closeness run estimated longer is not run (scaled probe)")
+    ap.add_argument("--reuse", action="store_true", help="reuse the cached network of these --nodes/--seed")
+    ap.add_argument("--results", default=str(ROOT / "bench" / "RESULTS.md"))
+    ap.add_argument("--no-results", action="store_true", help="do not write RESULTS.md")
+    ap.add_argument("--phase", choices=("networkx", "igraph"), help=argparse.SUPPRESS)
+    ap.add_argument("--graph", help=argparse.SUPPRESS)
+    ap.add_argument("--dump", help=argparse.SUPPRESS)
+    a = ap.parse_args(argv)
+
+    if a.phase:
+        r = (phase_networkx if a.phase == "networkx" else phase_igraph)(a)
+        with open(a.dump, "wb") as f:
+            pickle.dump(r, f, protocol=pickle.HIGHEST_PROTOCOL)
+        return 0
+
+    try:
+        import igraph  # noqa: F401
+    except ImportError:
+        print("igraph is missing: pip install -e '.[bench]' (or pip install igraph)", file=sys.stderr)
+        return 2
+    t_all = time.perf_counter()
+    out = Path(a.out)
+    out.mkdir(parents=True, exist_ok=True)
+    graph = out / f"analysis-graph-{a.nodes}-{a.seed}.pkl"
+    meta = graph.with_suffix(".json")
+    if a.reuse and graph.exists() and meta.exists():
+        st = json.loads(meta.read_text())
+        with open(graph, "rb") as f:
+            G = pickle.load(f)
+        log(f"reusing {graph} ({G.number_of_nodes():,} nodes)")
+    else:
+        log(f"building an actor network of ≥ {a.nodes:,} nodes (seed {a.seed}, {a.workers} workers)")
+        G, st = build_network(a.nodes, a.seed, a.workers)
+        st["peak_mb"] = max(peak_mb(), resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+        with open(graph, "wb") as f:
+            pickle.dump(G, f, protocol=pickle.HIGHEST_PROTOCOL)
+        meta.write_text(json.dumps(st, ensure_ascii=False, indent=1))
+    gs = graph_summary(G)
+    log(f"network: {gs['nodes']:,} nodes, {gs['edges']:,} edges, {gs['components']:,} components "
+        f"(giant {gs['giant']:,}), max degree {gs['max_degree']:,}")
+
+    nxr = run_child("networkx", a, graph, out / "analysis-networkx.pkl")
+    igr = run_child("igraph", a, graph, out / "analysis-igraph.pkl")
+    ag = agreement(G, nxr, igr)
+    from kg import measures as M
+    R = {"date": dt.date.today().isoformat(), "machine": machine(), "versions": _versions(),
+         "command": "python bench/analysis.py " + " ".join(sys.argv[1:] if argv is None else argv),
+         "seed": a.seed, "workers": a.workers, "budget": a.budget, "sample_above": M.SAMPLE_ABOVE,
+         "graph": gs, "build": {k: v for k, v in st.items() if k != "errors"} | {"errors": st["errors"][:20]},
+         "networkx": {k: v for k, v in nxr.items() if k != "values"},
+         "igraph": {k: v for k, v in igr.items() if k != "values"}, "agreement": ag}
+    R["wall_s"] = time.perf_counter() - t_all
+    (out / "analysis.json").write_text(json.dumps(R, ensure_ascii=False, indent=1))
+    section = render(R)
+    print(section)
+    if not a.no_results:
+        write_section(Path(a.results), section)
+        log(f"section written to {a.results}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
