@@ -585,8 +585,10 @@ def render(R: dict) -> str:
                 w("  " + line)
             w("  ```")
             w("")
-    w("Raw figures: `bench/out/results.json` (not committed). Reproduce: `make bench` or "
-      "`.venv/bin/python bench/pipeline.py --n 10000`.")
+    w("Raw figures: `bench/out/results.json` (not committed). Reproduce: `make bench`, or "
+      "`.venv/bin/python bench/pipeline.py --n 10000`; to measure one commit while others keep "
+      "committing, freeze it first: `git archive HEAD kg ontology | tar -x -C DIR && git rev-parse "
+      "--short HEAD > DIR/.commit`, then add `--code DIR`.")
     w("")
     return "\n".join(L)
 

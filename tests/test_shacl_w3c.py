@@ -30,11 +30,6 @@ KNOWN_FAILURES = {
     # activates the constraint (SHACL 4.8.5: "If the value is not true, ..."),
     # pyshacl takes "1" for true and reports one violation where none is expected.
     "property/uniqueLang-002",
-    # Not the engine: run_shacl passes allow_warnings=True (the project's rule that
-    # warnings do not break conformance), so a report with only sh:Warning results
-    # says sh:conforms true where SHACL 3.6.1 requires false (conforms iff no
-    # result at all). The one result itself is reported as expected.
-    "misc/severity-001",
 }
 
 

@@ -51,30 +51,10 @@ CURIES = {
 }
 ARABIC = re.compile("[\u0600-\u06FF]")
 
-# Fixtures that do not behave as the shapes intend because of a known defect
-# outside tests/: their test_bad_fixture is a strict xfail, and
-# test_known_defects_are_still_there pins today's behaviour (no finding at all),
-# so fixing the defect, however it is fixed, fails a test: then update the
-# fixture's expect lines if need be and remove the entry.
-KNOWN_DEFECTS = {
-    # kg.shacl.validate keeps only findings whose focus node is a subject of the
-    # data. tds:TopicShape targets the *objects* of dct:subject / tdo:topic, so
-    # for a topic IRI that the data only refers to, both findings are dropped
-    # and validate() says the graph conforms. See the report to the lead.
-    # Fix in kg/shacl.py (also keep IRIs the data refers to that neither the gazetteer
-    # nor the context describes) or in shapes.ttl (sh:node tds:TopicShape on
-    # tds:Article-subject and tds:Reported-topic; the expectation then becomes
-    # "Article-subject dct:subject Violation").
-    "TopicShape.undescribed.bad":
-        "kg.shacl.validate drops TopicShape findings on a topic IRI the data only refers to",
-    # tds:DeclaredPropertyShape / tds:DeclaredClassShape select only IRIs that start
-    # with https://w3id.org/tdkg/ontology# exactly; a file written with a wrong tdo:
-    # namespace (.../ontology/ or http://) is targeted by no shape and conforms with
-    # no finding at all. Proposed fix: REGEX(STR(?x), "^https?://w3id[.]org/tdkg/ontology")
-    # in their four filters (checked: these findings, no new one on the .ok fixtures).
-    "DeclaredPropertyShape.namespace.bad":
-        "the vocabulary shapes only look at https://w3id.org/tdkg/ontology# exactly",
-}
+# Fixtures that do not behave as the shapes intend because of a known defect outside
+# tests/ (fixture id -> reason): their test_bad_fixture is a strict xfail, so fixing
+# the defect fails the test until the entry is removed.
+KNOWN_DEFECTS: dict[str, str] = {}   # both found defects are fixed (topic outside the scheme, tdo: namespace)
 
 # Parameters of a shape that hold other shapes (how a helper shape is used).
 SHAPE_LINKS = (SH.property, SH.node, SH.qualifiedValueShape, SH["not"])
@@ -345,12 +325,3 @@ def test_every_sparql_constraint_fires_in_a_bad_fixture():
     assert not wanted - fired, f"never fired: {sorted(local(c) for c in wanted - fired)}"
 
 
-@pytest.mark.parametrize("name", sorted(KNOWN_DEFECTS))
-def test_known_defects_are_still_there(name: str):
-    """Today's (wrong) behaviour of the KNOWN_DEFECTS fixtures; fails once a defect is fixed."""
-    path = FIXTURES / f"{name}.ttl"
-    assert path.exists(), f"KNOWN_DEFECTS names a missing fixture: {name}"
-    _data, report = validated(path)
-    assert report.conforms and report.findings == [], \
-        f"{name}: the known defect seems fixed ({KNOWN_DEFECTS[name]}); check the fixture's expect lines " \
-        f"and remove it from KNOWN_DEFECTS. Findings now:\n{show(report.findings)}"
