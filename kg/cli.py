@@ -5,6 +5,7 @@ import argparse
 import csv
 import io
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -83,6 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--skip-unchanged", action="store_true",
                     help="skip articles whose text is already stored unchanged")
     sp.add_argument("--batch", type=int, default=32, help="articles per transaction (default 32)")
+    sp.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                    help="worker processes extracting and validating (default: the number of cores)")
     sp.add_argument("--quiet", action="store_true", help="no progress bar")
 
     sp = cmd("extract", cmd_extract, "Print what is extracted from one article (no store).",
@@ -190,7 +193,7 @@ def cmd_load(args) -> int:
 
     report = load(store, args.paths, validate=not args.no_validate, batch_size=args.batch,
                   skip_unchanged=args.skip_unchanged, progress=not args.quiet, graph=args.graph,
-                  input_format=args.input_format, on_outcome=show)
+                  input_format=args.input_format, jobs=args.jobs, on_outcome=show)
     print(report.summary())
     if report.interrupted:
         return 130

@@ -142,11 +142,69 @@ def load_rdf(store: Store, path: Path, *, graph: str | None = None,
     return outcome
 
 
+def process(files: list[Path], validate: bool = True, stored: dict[str, str] | None = None
+            ) -> list[tuple[Outcome, str | None, str | None]]:
+    """One batch of article files -> (outcome, graph IRI, N-Triples) each, validated together.
+
+    Pure of the store: runs in worker processes with ``--jobs``. Unchanged articles
+    (their sha256 in ``stored``) come back as "unchanged" with no graph.
+    """
+    out: list[tuple[Outcome, Graph | None]] = []
+    for f in files:
+        outcome = Outcome(str(f), f.stem, "failed")
+        try:
+            if stored:
+                digest = hashlib.sha256(read_article(f).encode("utf-8")).hexdigest()
+                if stored.get(identity.article_iri(f.stem)) == digest:
+                    outcome.status = "unchanged"
+                    out.append((outcome, None))
+                    continue
+            g, warnings = prepare(f)
+            outcome.warnings = list(warnings)
+            out.append((outcome, g))
+        except ArticleError as e:
+            outcome.message = e.reason
+            out.append((outcome, None))
+        except Exception as e:  # an extractor bug must not stop a folder's load
+            outcome.message = f"extraction failed: {type(e).__name__}: {e}"
+            out.append((outcome, None))
+    graphs = [(o, g) for o, g in out if g is not None]
+    reports = validate_batch([g for _, g in graphs]) if validate else [None] * len(graphs)
+    for (outcome, g), rep in zip(graphs, reports):
+        if rep is not None and not rep.conforms:
+            v = rep.violations[0]
+            outcome.status = "refused"
+            outcome.message = (f"{len(rep.violations)} SHACL violation(s), first: {v.message} "
+                               f"(focus {v.focus}, path {v.path})")
+        else:
+            if rep is not None:
+                outcome.warnings += _grouped(rep.warnings)
+            outcome.status, outcome.triples = "stored", len(g)
+    return [(o, str(g.identifier) if g is not None and o.status == "stored" else None,
+             ntriples(g) if g is not None and o.status == "stored" else None) for o, g in out]
+
+
+_WORKER: dict = {}
+
+
+def _init_worker(validate: bool, stored: dict) -> None:
+    _WORKER.update(validate=validate, stored=stored)
+
+
+def _work(files: list[Path]):
+    return process(files, _WORKER["validate"], _WORKER["stored"])
+
+
 def load(store: Store, paths: Iterable[str | Path], *, validate: bool = True, batch_size: int = 32,
          skip_unchanged: bool = False, progress: bool = True, graph: str | None = None,
-         input_format: str | None = None,
+         input_format: str | None = None, jobs: int = 1,
          on_outcome: Callable[[Outcome], None] | None = None) -> LoadReport:
-    """Load article files into the store; see the module docstring for the guarantees."""
+    """Load article files (and curated RDF files) into the store.
+
+    Articles are extracted and validated in batches of ``batch_size``, by ``jobs``
+    worker processes, and each batch is written as one update; see the module
+    docstring for the guarantees.
+    """
     paths = list(paths)
     rdf_files = [Path(p) for p in paths if Path(p).suffix.lower() in RDF_SUFFIXES and Path(p).is_file()]
     files, problems = find_articles(paths)
@@ -158,65 +216,30 @@ def load(store: Store, paths: Iterable[str | Path], *, validate: bool = True, ba
     for o in problems:
         on_outcome and on_outcome(o)
     store.ensure_reference()
-    stored_hashes = store.article_hashes() if skip_unchanged else {}
+    stored = store.article_hashes() if skip_unchanged else {}
+    batches = [files[i:i + batch_size] for i in range(0, len(files), batch_size)]
     bar = _progress(len(files), progress)
-    pending: list[tuple[Outcome, Graph]] = []
-
-    def flush():
-        if not pending:
-            return
-        graphs = [g for _, g in pending]
-        reports = validate_batch(graphs) if validate else [None] * len(graphs)
-        accepted = []
-        for (outcome, g), rep in zip(pending, reports):
-            if rep is not None and not rep.conforms:
-                v = rep.violations[0]
-                outcome.status = "refused"
-                outcome.message = (f"{len(rep.violations)} SHACL violation(s), first: {v.message} "
-                                   f"(focus {v.focus}, path {v.path})")
-            else:
-                if rep is not None:
-                    outcome.warnings += _grouped(rep.warnings)
-                accepted.append((outcome, g))
-        store.replace_graphs((str(g.identifier), ntriples(g)) for _, g in accepted)
-        for outcome, g in pending:
-            if outcome.status != "refused":
-                outcome.status = "stored"
-                outcome.triples = len(g)
-            report.outcomes.append(outcome)
-            on_outcome and on_outcome(outcome)
-        pending.clear()
-
+    pool = None
     try:
-        for f in files:
-            outcome = Outcome(str(f), f.stem, "failed")
-            try:
-                if skip_unchanged:
-                    digest = hashlib.sha256(read_article(f).encode("utf-8")).hexdigest()
-                    if stored_hashes.get(identity.article_iri(f.stem)) == digest:
-                        outcome.status = "unchanged"
-                        report.outcomes.append(outcome)
-                        on_outcome and on_outcome(outcome)
-                        bar.update(1)
-                        continue
-                g, warnings = prepare(f)
-                outcome.warnings = list(warnings)
-                pending.append((outcome, g))
-            except ArticleError as e:
-                outcome.message = e.reason
+        if jobs > 1 and len(batches) > 1:
+            import multiprocessing as mp
+            pool = mp.get_context("fork").Pool(jobs, _init_worker, (validate, stored))
+            results = pool.imap(_work, batches)
+        else:
+            results = (process(b, validate, stored) for b in batches)
+        for done in results:
+            store.replace_graphs((iri, nt) for _, iri, nt in done if iri is not None)
+            for outcome, _, _ in done:
                 report.outcomes.append(outcome)
                 on_outcome and on_outcome(outcome)
-            except Exception as e:  # an extractor bug must not stop a folder's load
-                outcome.message = f"extraction failed: {type(e).__name__}: {e}"
-                report.outcomes.append(outcome)
-                on_outcome and on_outcome(outcome)
-            bar.update(1)
-            if len(pending) >= batch_size:
-                flush()
-        flush()
+            bar.update(len(done))
     except KeyboardInterrupt:
         report.interrupted = True
+        if pool is not None:
+            pool.terminate()
     finally:
+        if pool is not None:
+            pool.close()
         bar.close()
         store.flush()
     return report

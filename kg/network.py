@@ -59,7 +59,8 @@ def read_items(store) -> dict[str, Item]:
         it.articles.add(r["id"])
     for r in store.select("""
         SELECT DISTINCT ?x ?code WHERE {
-          ?x (tdo:party|tdo:participant)/tdo:country? ?c . ?c a tdo:Country ; tdo:iso2 ?code }"""):
+          { ?x tdo:party|tdo:participant ?c } UNION { ?x (tdo:party|tdo:participant)/tdo:country ?c }
+          ?c a tdo:Country ; tdo:iso2 ?code }"""):
         if r["x"] in items:
             items[r["x"]].countries.add(r["code"])
     for r in store.select("SELECT DISTINCT ?x ?code WHERE { ?x tdo:topic/skos:notation ?code }"):

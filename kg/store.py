@@ -365,8 +365,9 @@ class RemoteStore(BaseStore):
         self._post(self.update_url, {"update": text})
 
     # graphs a server keeps for itself (Virtuoso's schemas, DAV, LDP): not part of our dataset
-    SYSTEM_GRAPHS = ("http://www.openlinksw.com/", "http://localhost:8890/", "http://www.w3.org/ns/ldp",
-                     "urn:activitystreams-owl", "http://www.w3.org/2002/07/owl", "virtrdf")
+    SYSTEM_GRAPHS = ("http://www.openlinksw.com/", "http://localhost:8890/", "http://localuriqaserver/",
+                     "http://www.w3.org/ns/ldp", "urn:activitystreams-owl", "http://www.w3.org/2002/07/owl",
+                     "virtrdf")
 
     def _ours(self, g: str) -> bool:
         return not any(g.startswith(p) or p in g for p in self.SYSTEM_GRAPHS)
@@ -391,17 +392,20 @@ class RemoteStore(BaseStore):
 
 
 def bind_values(sparql: str, substitutions: dict) -> str:
-    """Bind variables to RDF terms by a VALUES block opening the WHERE clause.
+    """Bind variables to RDF terms by BIND clauses opening the WHERE clause.
 
     The terms are pyoxigraph terms (checked by :mod:`kg.queries`), written in
-    N-Triples syntax — never user text pasted into the query.
+    N-Triples syntax — never user text pasted into the query. (BIND rather than
+    VALUES, and \\u escapes: Virtuoso 7.2 garbles non-ASCII literals in VALUES and BIND.)
 
     >>> bind_values("SELECT ?x WHERE { ?x ?p ?c }", {ox.Variable("c"): ox.NamedNode("http://e/c")})
-    'SELECT ?x WHERE { VALUES (?c) { (<http://e/c>) } ?x ?p ?c }'
+    'SELECT ?x WHERE { BIND(<http://e/c> AS ?c) ?x ?p ?c }'
     """
     from .sparql import blank
-    names = list(substitutions)
-    block = f"VALUES ({' '.join('?' + v.value for v in names)}) {{ ({' '.join(str(substitutions[v]) for v in names)}) }}"
+    block = " ".join(f"BIND({term} AS ?{var.value})" for var, term in substitutions.items())
+    # non-ASCII as \\u escapes: Virtuoso 7.2 garbles bound non-ASCII literals otherwise
+    block = "".join(c if ord(c) < 128 else (f"\\u{ord(c):04X}" if ord(c) < 0x10000 else f"\\U{ord(c):08X}")
+                    for c in block)
     skeleton = blank(sparql)
     m = re.search(r"\bWHERE\s*\{", skeleton, re.I) or re.search(r"\{", skeleton)
     if not m:

@@ -1,0 +1,142 @@
+"""The same suite on the embedded store, Virtuoso and Oxigraph server: code above the store
+does not know which it has. Virtuoso and Oxigraph server run privately on 127.0.0.1."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from SPARQLWrapper import JSON, SPARQLWrapper
+
+from conftest import ARTICLES, ROOT, SHARED, TDKG, Server, needs_shared
+from kg import queries
+from stores import have_virtuoso, oxigraph_server, virtuoso
+
+DATA = ROOT / "tests" / "data"
+
+
+class Backend:
+    def __init__(self, name: str, spec: str, env: dict):
+        self.name, self.spec, self.env = name, spec, {**os.environ, **env}
+
+    def tdkg(self, *args, check: bool = True, timeout: float = 600) -> subprocess.CompletedProcess:
+        r = subprocess.run(TDKG + ["--store", self.spec, *map(str, args)], cwd=ROOT, env=self.env,
+                           capture_output=True, text=True, timeout=timeout)
+        if check and r.returncode != 0:
+            raise AssertionError(f"{self.name}: tdkg {args} -> {r.returncode}\n{r.stdout}\n{r.stderr}")
+        return r
+
+
+@pytest.fixture(scope="module", params=["embedded", "oxigraph", "virtuoso"])
+def backend(request, tmp_path_factory):
+    folder = tmp_path_factory.mktemp(request.param)
+    if request.param == "embedded":
+        b = Backend("embedded", str(folder / "kg"), {})
+        b.tdkg("load", "--quiet", ARTICLES)
+        yield b
+        return
+    if request.param == "virtuoso" and not have_virtuoso():
+        pytest.skip("Virtuoso is not installed (Debian package virtuoso-opensource; .ci/run installs it)")
+    start = virtuoso if request.param == "virtuoso" else oxigraph_server
+    with start(folder) as (query_url, update_url, env):
+        b = Backend(request.param, "sparql+" + query_url, {**env, "TDKG_UPDATE_ENDPOINT": update_url})
+        b.tdkg("load", "--quiet", ARTICLES)
+        yield b
+
+
+def export(b: Backend) -> list[str]:
+    return sorted(l for l in b.tdkg("export", "--format", "nq").stdout.splitlines() if l.strip())
+
+
+def test_load_and_stats(backend):
+    stats = backend.tdkg("stats").stdout
+    counts = {line.split()[0]: int(line.split()[1].replace(",", "")) for line in stats.splitlines()}
+    assert counts["articles"] == 5 and counts["agreements"] == 4 and counts["countries"] == 5
+    assert counts["graphs"] == 6                  # five articles and the reference graph
+
+
+def test_reload_is_idempotent_and_unchanged_are_skipped(backend):
+    before = export(backend)
+    backend.tdkg("load", "--quiet", ARTICLES)
+    assert export(backend) == before
+    r = backend.tdkg("load", "--quiet", "--skip-unchanged", ARTICLES)
+    assert "5 unchanged" in r.stdout
+
+
+@needs_shared()
+def test_dev_score_is_the_same_on_every_store(backend, tmp_path):
+    dump = tmp_path / "dump.nq"
+    backend.tdkg("export", "--format", "nq", "--out", dump)
+    r = subprocess.run([sys.executable, str(SHARED / "eval" / "score.py"), "--gold", str(SHARED / "eval" / "dev"),
+                        "--data", str(dump), "--data", str(ROOT / "ontology" / "tdkg.ttl"), "--json"],
+                       capture_output=True, text=True, check=True)
+    report = json.loads(r.stdout)
+    assert report["overall_f1"] >= 0.85 and report["identity"]["passed"] == 3
+
+
+@pytest.mark.parametrize("name", sorted(queries.saved_queries()))
+def test_saved_queries(backend, name):
+    r = backend.tdkg("query", "--saved", name, "--format", "json")
+    assert json.loads(r.stdout), f"{name} on {backend.name} returned nothing"
+
+
+def test_parameters_bind_the_same(backend):
+    rows = json.loads(backend.tdkg("query", "--saved", "accords-between", "--param", "a=EG", "--param", "b=PS",
+                                   "--format", "json").stdout)
+    assert sorted(r["agreement"].rsplit("/", 1)[-1] for r in rows) == \
+        ["001_3d56ff079e329676-1", "004_74f5ac9498ea9be5-1"]
+
+
+def test_arabic_literals_round_trip_with_language_tags(backend):
+    q = ("SELECT ?l (LANG(?l) AS ?lang) WHERE { ?p a tdo:Person ; rdfs:label ?l "
+         "FILTER(STR(?l) = \"عمرو طلعت\") }")
+    rows = json.loads(backend.tdkg("query", q, "--format", "json").stdout)
+    assert rows and all(r["l"] == "عمرو طلعت" and r["lang"].lower() == "ar" for r in rows)
+
+
+def test_analysis(backend):
+    out = json.loads(backend.tdkg("analyze", "--network", "countries", "--format", "json").stdout)
+    assert {r["node"] for r in out["rows"]} == {"EG", "PS", "RU", "IR", "LT"}
+
+
+def test_validation_uses_the_store_as_context(backend, tmp_path):
+    f = tmp_path / "ctx.ttl"
+    f.write_text((DATA / "curated-ok.ttl").read_text(encoding="utf-8").replace(
+        "tdo:party country:EG, country:JO ;",
+        "tdo:party country:EG, country:JO, <https://w3id.org/tdkg/resource/person/c8d35ea8ba30ed7c> ;"),
+        encoding="utf-8")
+    assert backend.tdkg("validate", f, check=False).returncode == 0
+    assert backend.tdkg("validate", f, "--no-store", check=False).returncode == 1
+
+
+def test_gate_refuses_and_leaves_the_store_as_it_was(backend):
+    before = export(backend)
+    r = backend.tdkg("load", DATA / "curated-bad.ttl", check=False)
+    assert r.returncode == 1 and "REFUSED" in r.stderr
+    assert export(backend) == before
+
+
+def test_endpoint_in_front_of_the_store(backend):
+    srv = Server(backend.spec, "--timeout", "10", env={k: v for k, v in backend.env.items()
+                                                      if k.startswith("TDKG_")})
+    try:
+        sw = SPARQLWrapper(srv.sparql)
+        sw.setQuery('SELECT ?l WHERE { ?c <https://w3id.org/tdkg/ontology#iso2> "EG" ; '
+                    '<http://www.w3.org/2000/01/rdf-schema#label> ?l }')
+        sw.setReturnFormat(JSON)
+        labels = {(b["l"]["value"], b["l"].get("xml:lang", "").lower())
+                  for b in sw.queryAndConvert()["results"]["bindings"]}
+        assert ("مصر", "ar") in labels and ("Egypt", "en") in labels
+        import urllib.error
+        import urllib.request
+        req = urllib.request.Request(srv.sparql, data=b"update=CLEAR%20ALL", method="POST",
+                                     headers={"Content-Type": "application/x-www-form-urlencoded"})
+        with pytest.raises(urllib.error.HTTPError) as e:
+            urllib.request.urlopen(req)
+        assert e.value.code == 403                   # read-only by default, whatever the store
+        with urllib.request.urlopen(srv.url + "/queries/partners-of-country.json?country=EG") as r:
+            assert len(json.load(r)["results"]["bindings"]) == 2
+    finally:
+        srv.stop()
