@@ -88,11 +88,12 @@ def write_gexf(G: nx.Graph, out, *, color_by: str = "community", size_by: str = 
     w.append(f'  <graph defaultedgetype="undirected"{mode}>\n')
     for cls, types in (("node", ntypes), ("edge", etypes)):
         w.append(f'    <attributes class="{cls}">\n')
-        for i, (k, t) in enumerate(types.items()):
-            w.append(f'      <attribute id="{cls[0]}{i}" title={quoteattr(k)} type="{t}"/>\n')
+        for k, t in types.items():       # id = title: graphology/Gephi Lite key attributes by id
+            w.append(f'      <attribute id={quoteattr(cls[0] + "_" + k if k in ("id", "label") else k)} '
+                     f'title={quoteattr(k)} type="{t}"/>\n')
         w.append('    </attributes>\n')
-    nids = {k: f"n{i}" for i, k in enumerate(ntypes)}
-    eids = {k: f"e{i}" for i, k in enumerate(etypes)}
+    nids = {k: ("n_" + k if k in ("id", "label") else k) for k in ntypes}
+    eids = {k: ("e_" + k if k in ("id", "label") else k) for k in etypes}
 
     w.append(f'    <nodes count="{G.number_of_nodes()}">\n')
     for n, d in G.nodes(data=True):
@@ -100,7 +101,7 @@ def write_gexf(G: nx.Graph, out, *, color_by: str = "community", size_by: str = 
         w.append(f'      <node id={quoteattr(str(n))} label={quoteattr(label)}>\n        <attvalues>\n')
         for k, t in ntypes.items():
             if d.get(k) not in (None, ""):
-                w.append(f'          <attvalue for="{nids[k]}" value={quoteattr(_value(d[k], t))}/>\n')
+                w.append(f'          <attvalue for={quoteattr(nids[k])} value={quoteattr(_value(d[k], t))}/>\n')
         w.append('        </attvalues>\n')
         if color_by in ntypes:
             r, g, b = colors[str(d.get(color_by))]
@@ -122,7 +123,7 @@ def write_gexf(G: nx.Graph, out, *, color_by: str = "community", size_by: str = 
                  f'weight="{float(weight):g}">\n        <attvalues>\n')
         for k, t in etypes.items():
             if d.get(k) not in (None, ""):
-                w.append(f'          <attvalue for="{eids[k]}" value={quoteattr(_value(d[k], t))}/>\n')
+                w.append(f'          <attvalue for={quoteattr(eids[k])} value={quoteattr(_value(d[k], t))}/>\n')
         w.append('        </attvalues>\n')
         if d.get("dates"):
             w.append('        <spells>\n')

@@ -14,12 +14,12 @@ from .gexf import palette
 def draw(G: nx.Graph, out, *, fmt: str = "png", size_by: str = "pagerank", color_by: str = "community",
          top_labels: int = 40, seed: int = 42, title: str | None = None) -> None:
     import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure                  # no pyplot: safe in the server's threads
     matplotlib.rcParams["svg.fonttype"] = "none"          # text stays text: the viewer shapes Arabic
     matplotlib.rcParams["font.family"] = ["Noto Sans", "Noto Naskh Arabic", "DejaVu Sans"]
 
-    fig, ax = plt.subplots(figsize=(11, 8), dpi=110)
+    fig = Figure(figsize=(11, 8), dpi=110)
+    ax = fig.subplots()
     ax.set_axis_off()
     if G.number_of_nodes() == 0:
         ax.text(0.5, 0.5, "empty network", ha="center")
@@ -48,4 +48,3 @@ def draw(G: nx.Graph, out, *, fmt: str = "png", size_by: str = "pagerank", color
                  "edge width = shared accords and engagements", fontsize=10)
     fig.tight_layout()
     fig.savefig(out, format=fmt)
-    plt.close(fig)

@@ -8,12 +8,26 @@ with batch size). Data graphs are plain in-memory rdflib graphs: pyshacl over
 an Oxigraph-backed graph gives wrong results.
 
 :func:`run_shacl` is the one call to the engine — the CLI, the loader, the
-endpoint and the W3C SHACL core tests all go through it.
+endpoint and the W3C SHACL core tests all go through it. Two engines sit behind
+it, chosen by ``TDKG_SHACL_ENGINE`` (``pyrudof`` or ``pyshacl``; default
+pyrudof when it is installed):
+
+- ``pyshacl``: the reference, everything as written in shapes.ttl;
+- ``pyrudof``: a hybrid, 15–30× faster on our data (``bench/RESULTS.md``,
+  "Validation"). rudof (Rust) checks the core constraints; the SHACL-SPARQL
+  parts it lacks or reports incompletely (``sh:sparql`` constraints, SPARQL-based
+  targets) run here as SPARQL queries on an in-memory Oxigraph store, and the
+  report is rebuilt as pyshacl writes it (messages from the shapes,
+  ``sh:sourceConstraint``). A shapes graph using anything else outside core
+  (rules, custom components, ...) goes to pyshacl whole, as does a call whose
+  rudof report cannot be mapped back to the data's blank nodes.
 """
 from __future__ import annotations
 
 import json
+import os
 import re
+import threading
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -81,10 +95,415 @@ def _countries() -> Graph:
 
 
 def run_shacl(data: Graph, shapes: Graph, ont: Graph | None = None) -> tuple[bool, Graph]:
-    """The one call to the SHACL engine: (conforms, sh:ValidationReport graph)."""
+    """The one call to the SHACL engine: (conforms, sh:ValidationReport graph).
+
+    ``conforms`` is false on any result, warnings included (pyshacl's
+    ``allow_warnings=False``); the engine is :func:`shacl_engine`'s.
+    """
+    if shacl_engine() == "pyrudof":
+        plan = _hybrid_plan(shapes)
+        if plan is not None:
+            out = _run_hybrid(data, plan, ont)
+            if out is not None:
+                return out
+    return _run_pyshacl(data, shapes, ont)
+
+
+# ---------------------------------------------------------------- engines
+
+ENGINES = ("pyrudof", "pyshacl")
+
+
+def shacl_engine() -> str:
+    """The engine behind :func:`run_shacl`: ``TDKG_SHACL_ENGINE``, else pyrudof if installed."""
+    name = os.environ.get("TDKG_SHACL_ENGINE", "").strip().lower()
+    if name:
+        if name not in ENGINES:
+            raise ValueError(f"TDKG_SHACL_ENGINE={name!r}: choose one of {', '.join(ENGINES)}")
+        if name == "pyrudof" and not _has_pyrudof():
+            raise ValueError("TDKG_SHACL_ENGINE=pyrudof but pyrudof is not installed (pip install pyrudof)")
+        return name
+    return "pyrudof" if _has_pyrudof() else "pyshacl"
+
+
+@lru_cache(maxsize=1)
+def _has_pyrudof() -> bool:
+    try:
+        import pyrudof  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _run_pyshacl(data: Graph, shapes: Graph, ont: Graph | None = None) -> tuple[bool, Graph]:
     conforms, report, _text = pyshacl.validate(
         data, shacl_graph=shapes, ont_graph=ont, inference="none", allow_warnings=False, advanced=True)
     return conforms, report
+
+
+# The hybrid: rudof for core SHACL, SPARQL (Oxigraph) for sh:sparql and SPARQL targets.
+
+# Anything of SHACL-AF / SHACL-SPARQL / SHACL-JS besides sh:sparql constraints on node
+# shapes and sh:SPARQLTarget: such a shapes graph goes to pyshacl whole.
+_UNSUPPORTED_PREDICATES = {SH[n] for n in (
+    "rule", "validator", "nodeValidator", "propertyValidator", "parameter", "expression",
+    "condition", "js", "jsFunctionName", "jsLibrary", "entailment", "targetType", "ask")}
+_UNSUPPORTED_TYPES = {SH[n] for n in (
+    "SPARQLTargetType", "ConstraintComponent", "JSConstraint", "JSTarget", "JSTargetType",
+    "SPARQLFunction", "SPARQLRule", "TripleRule", "SPARQLAskValidator", "SPARQLSelectValidator",
+    "Function", "SHACLFunction")}
+_SHAPE_REFS = (SH.node, SH.property, SH.qualifiedValueShape, SH["not"])
+_SHAPE_LISTS = (SH["or"], SH["and"], SH.xone)
+# what a shape with a SPARQL-based target may have besides sh:sparql (rudof cannot see
+# those targets, so it must have no core constraint of its own)
+_NOT_CONSTRAINTS = {RDF.type, SH.target, SH.targetClass, SH.targetNode, SH.targetObjectsOf,
+                    SH.targetSubjectsOf, SH.sparql, SH.severity, SH.message, SH.deactivated, SH.name,
+                    SH.description, SH.order, SH.group, RDFS.label, RDFS.comment}
+_CORE_TARGETS = (SH.targetClass, SH.targetNode, SH.targetObjectsOf, SH.targetSubjectsOf)
+
+
+@dataclass
+class _SparqlCheck:
+    shape: object                       # the node shape (IRI or BNode of the shapes graph)
+    severity: URIRef
+    targets: list                       # (kind, term or SPARQL text)
+    constraints: list                   # (constraint node, SPARQL text with PREFIXes, messages)
+    shape_messages: list
+
+
+@dataclass
+class _Plan:
+    shapes: Graph
+    core_nt: str                        # shapes graph for rudof: without the SPARQL parts
+    checks: list[_SparqlCheck]
+    key: int = 0
+
+
+_PLAN_CACHE: dict = {}
+_plan_key = iter(range(1, 1 << 62))
+
+
+def _hybrid_plan(shapes: Graph) -> _Plan | None:
+    """How the hybrid runs ``shapes``, or None when they need pyshacl (cached for ours)."""
+    if shapes is shapes_graph():
+        if "ours" not in _PLAN_CACHE:
+            _PLAN_CACHE["ours"] = _make_plan(shapes)
+        return _PLAN_CACHE["ours"]
+    return _make_plan(shapes)
+
+
+def _make_plan(shapes: Graph) -> _Plan | None:
+    if any(p in _UNSUPPORTED_PREDICATES for p in shapes.predicates()) or \
+            any(t in _UNSUPPORTED_TYPES for t in shapes.objects(None, RDF.type)):
+        return None
+    nested = set()
+    for p in _SHAPE_REFS:
+        nested.update(shapes.objects(None, p))
+    for p in _SHAPE_LISTS:
+        for lst in shapes.objects(None, p):
+            nested.update(_rdf_list(shapes, lst))
+    core = Graph()
+    core += shapes
+    checks = []
+    for shape in sorted(set(shapes.subjects(SH.sparql, None)) | set(shapes.subjects(SH.target, None)), key=str):
+        sparql_targets = list(shapes.objects(shape, SH.target))
+        has_sparql = (shape, SH.sparql, None) in shapes
+        if (shape, SH.path, None) in shapes or (has_sparql and shape in nested):
+            return None                 # sh:sparql on a property shape or inside another shape
+        if sparql_targets and (shape in nested or
+                               any(p not in _NOT_CONSTRAINTS for p in shapes.predicates(shape, None))):
+            return None                 # core constraints on SPARQL-targeted nodes: rudof can't
+        targets = []
+        for t in sparql_targets:
+            query = shapes.value(t, SH.select)
+            if (t, RDF.type, SH.SPARQLTarget) not in shapes or query is None:
+                return None
+            targets.append(("sparql", _prefixes(shapes, t) + str(query)))
+            core.remove((shape, SH.target, t))
+        if not has_sparql:
+            continue
+        targets += [(p, o) for p in _CORE_TARGETS for o in shapes.objects(shape, p)]
+        if any(shapes.objects(shape, RDF.type)) and \
+                {RDFS.Class, URIRef("http://www.w3.org/2002/07/owl#Class")} & set(shapes.objects(shape, RDF.type)):
+            targets.append((SH.targetClass, shape))          # implicit class target
+        constraints = []
+        for c in shapes.objects(shape, SH.sparql):
+            core.remove((shape, SH.sparql, c))
+            if _true(shapes.value(c, SH.deactivated)):
+                continue
+            query = shapes.value(c, SH.select)
+            if query is None:
+                return None
+            constraints.append((c, _prefixes(shapes, c) + str(query), list(shapes.objects(c, SH.message))))
+        if _true(shapes.value(shape, SH.deactivated)):
+            continue
+        checks.append(_SparqlCheck(shape, shapes.value(shape, SH.severity) or SH.Violation, targets,
+                                   constraints, list(shapes.objects(shape, SH.message))))
+    return _Plan(shapes, core.serialize(format="nt"), checks, next(_plan_key))
+
+
+def _true(v) -> bool:
+    return v is not None and isinstance(v, Literal) and v.toPython() is True
+
+
+def _rdf_list(g: Graph, node) -> list:
+    out = []
+    while node is not None and node != RDF.nil and len(out) < 10_000:
+        first = g.value(node, RDF.first)
+        if first is not None:
+            out.append(first)
+        node = g.value(node, RDF.rest)
+    return out
+
+
+def _prefixes(g: Graph, node) -> str:
+    """PREFIX declarations of a SPARQL-based constraint or target (sh:prefixes / sh:declare)."""
+    lines = []
+    for ont in g.objects(node, SH.prefixes):
+        for d in g.objects(ont, SH.declare):
+            prefix, ns = g.value(d, SH.prefix), g.value(d, SH.namespace)
+            if prefix is not None and ns is not None:
+                lines.append(f"PREFIX {prefix}: <{ns}>")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+@lru_cache(maxsize=1)
+def _ontology_mix_nt() -> str:
+    return _mix_nt(ontology_graph())
+
+
+def _mix_nt(ont: Graph) -> str:
+    """What pyshacl mixes of an ont_graph into the data (RDFS/OWL axioms, named individuals)."""
+    from pyshacl.rdfutil.inoculate import inoculate
+    return inoculate(Graph(), ont).serialize(format="nt")
+
+
+_SESSIONS = threading.local()
+_BASE_TRIPLE = "<urn:tdkg:shacl:base> <urn:tdkg:shacl:base> <urn:tdkg:shacl:base> .\n"
+
+
+def _rudof_session(plan: _Plan, mix_nt: str | None):
+    """A rudof instance of this thread (and process) with the shapes and the ontology loaded.
+
+    Reading data into a fresh instance costs ~0.15 s whatever its size: each call
+    stages its data on top of a loaded base instead, and rolls it back. The base is
+    the ontology mix, or one triple no core target can reach.
+    """
+    import pyrudof
+    sessions = getattr(_SESSIONS, "by_key", None)
+    if sessions is None or getattr(_SESSIONS, "pid", None) != os.getpid():   # a forked child
+        sessions = _SESSIONS.by_key = {}
+        _SESSIONS.pid = os.getpid()
+    key = ("ours" if plan is _PLAN_CACHE.get("ours") else "any", hash(mix_nt))
+    session = sessions.get(key)
+    if session is None:
+        if len(sessions) >= 4:
+            sessions.clear()
+        r = pyrudof.Rudof()
+        r.read_data(mix_nt or _BASE_TRIPLE, format=pyrudof.RDFFormat.NTriples)
+        session = sessions[key] = [r, None]
+    r, loaded = session
+    if loaded != plan.key:
+        if loaded is not None:
+            r.reset_shacl()
+        r.read_shacl(plan.core_nt, format=pyrudof.ShaclFormat.NTriples)
+        session[1] = plan.key
+    return r
+
+
+def _run_hybrid(data: Graph, plan: _Plan, ont: Graph | None) -> tuple[bool, Graph] | None:
+    import pyrudof
+    data_nt = data.serialize(format="nt")
+    if ont is None:
+        mix_nt = None
+    elif ont is ontology_graph():
+        mix_nt = _ontology_mix_nt()
+    else:
+        mix_nt = _mix_nt(ont)
+    r = _rudof_session(plan, mix_nt)
+    r.begin_staging()
+    try:
+        r.read_data(data_nt, format=pyrudof.RDFFormat.NTriples, merge=True)
+        entries = list(r.validate_shacl().violations)
+        nt = r.serialize_shacl_validation_results(format=pyrudof.ResultShaclValidationFormat.NTriples) \
+            if entries else ""
+    finally:
+        r.rollback_staging()
+    report, node = _new_report()
+    if entries and not _add_rudof_results(report, node, nt, entries, plan.shapes):
+        return None                     # could not map the report back: let pyshacl answer
+    if plan.checks:
+        _add_sparql_results(report, node, plan, data_nt + (mix_nt or ""))
+    conforms = (node, SH.result, None) not in report
+    report.add((node, SH.conforms, Literal(conforms)))
+    return conforms, report
+
+
+def _new_report() -> tuple[Graph, BNode]:
+    report = Graph()
+    report.bind("sh", SH)
+    node = BNode()
+    report.add((node, RDF.type, SH.ValidationReport))
+    return report, node
+
+
+def _add_rudof_results(report: Graph, node, nt: str, entries, shapes: Graph) -> bool:
+    """rudof's results into ``report``, as pyshacl writes them; False if they can't be mapped.
+
+    rudof's RDF report has exact terms but renames blank nodes; its entries keep the
+    data's and the shapes' blank node labels. Both list the results in one order.
+    """
+    labels: dict[str, BNode] = {}
+    g = Graph().parse(data=nt, format="nt", bnode_context=labels)
+    by_node = {v: k for k, v in labels.items()}
+    rep = next(g.subjects(RDF.type, SH.ValidationReport), None)
+    rep_label = by_node.get(rep)
+    if rep_label is None:
+        return False
+    order = re.findall(rf"^_:{re.escape(rep_label)} <{SH.result}> _:(\S+) \.$", nt, re.M)
+    if len(order) != len(entries):
+        return False
+    for label, e in zip(order, entries):
+        r = labels[label]
+        focus = _rudof_term(g.value(r, SH.focusNode), e.focus_node)
+        value = g.value(r, SH.value)
+        value = _rudof_term(value, e.value) if value is not None else None
+        component = g.value(r, SH.sourceConstraintComponent)
+        severity = g.value(r, SH.resultSeverity)
+        if focus is False or value is False or component is None or str(component) != e.constraint_component:
+            return False
+        shape = BNode(e.source_shape[2:]) if e.source_shape.startswith("_:") else URIRef(e.source_shape)
+        out = BNode()
+        report.add((node, SH.result, out))
+        report.add((out, RDF.type, SH.ValidationResult))
+        report.add((out, SH.focusNode, focus))
+        if value is not None:
+            report.add((out, SH.value, value))
+        report.add((out, SH.sourceShape, shape))
+        report.add((out, SH.sourceConstraintComponent, component))
+        report.add((out, SH.resultSeverity, severity or SH.Violation))
+        path = shapes.value(shape, SH.path)
+        if path is None:
+            path = g.value(r, SH.resultPath)
+            if isinstance(path, BNode):
+                path = None
+        if path is not None:
+            report.add((out, SH.resultPath, path))
+            if isinstance(path, BNode):
+                _copy_node(shapes, path, report)
+        messages = list(shapes.objects(shape, SH.message)) or list(g.objects(r, SH.resultMessage))
+        for m in messages:
+            report.add((out, SH.resultMessage, m))
+    return True
+
+
+def _rudof_term(term, label: str | None):
+    """A term of rudof's RDF report; a blank node by the label its entry gives (False: no match)."""
+    if not isinstance(term, BNode):
+        return term
+    if not label or not label.startswith("_:"):
+        return False
+    return BNode(label[2:])
+
+
+def _copy_node(src: Graph, node, dst: Graph) -> None:
+    """A blank node's description (a complex property path), recursively."""
+    todo, seen = [node], set()
+    while todo:
+        n = todo.pop()
+        if n in seen:
+            continue
+        seen.add(n)
+        for p, o in src.predicate_objects(n):
+            dst.add((n, p, o))
+            if isinstance(o, BNode):
+                todo.append(o)
+
+
+def _add_sparql_results(report: Graph, node, plan: _Plan, data_nt: str) -> None:
+    """The SPARQL-based constraints (with SPARQL-based targets) on Oxigraph, as pyshacl reports them."""
+    import pyoxigraph as ox
+    store = ox.Store()
+    store.extend(ox.parse(data_nt.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=False))
+    for check in plan.checks:
+        focus: set = set()
+        for kind, arg in check.targets:
+            focus |= _target_nodes(store, kind, arg)
+        if not focus:
+            continue
+        values = " ".join(_ox_text(n) for n in sorted(focus, key=str))
+        for c, query, messages in check.constraints:
+            solutions = store.query(_bind_this(query, values))
+            names = [v.value for v in solutions.variables]
+            for sol in solutions:
+                bound = {var: _ox_rdflib(sol[var]) for var in names if sol[var] is not None}
+                this = bound.get("this")
+                if this is None or this not in focus:
+                    continue
+                failure = bound.get("failure")
+                if isinstance(failure, Literal) and failure.toPython() is True:
+                    raise RuntimeError(f"SPARQL constraint {c} reported a failure for {this}")
+                out = BNode()
+                report.add((node, SH.result, out))
+                report.add((out, RDF.type, SH.ValidationResult))
+                report.add((out, SH.focusNode, this))
+                path = bound.get("path")
+                if isinstance(path, URIRef):
+                    report.add((out, SH.resultPath, path))
+                report.add((out, SH.value, bound.get("value", this)))
+                report.add((out, SH.sourceShape, check.shape))
+                report.add((out, SH.sourceConstraint, c))
+                report.add((out, SH.sourceConstraintComponent, SH.SPARQLConstraintComponent))
+                report.add((out, SH.resultSeverity, check.severity))
+                for m in messages or check.shape_messages:
+                    text = str(m)
+                    for var, val in bound.items():
+                        text = re.sub(r"\{[?$]" + re.escape(var) + r"\}", lambda _m, v=val: str(v), text)
+                    report.add((out, SH.resultMessage, Literal(text, lang=m.language)
+                                if isinstance(m, Literal) and m.language else Literal(text)))
+
+
+def _target_nodes(store, kind, arg) -> set:
+    if kind == "sparql":
+        return {_ox_rdflib(s["this"]) for s in store.query(arg) if s["this"] is not None}
+    if kind == SH.targetNode:
+        return {arg}
+    if kind == SH.targetClass:
+        q = (f"SELECT DISTINCT ?this WHERE {{ ?this <{RDF.type}>/<{RDFS.subClassOf}>* "
+             f"{_rdflib_text(arg)} }}")
+    elif kind == SH.targetSubjectsOf:
+        q = f"SELECT DISTINCT ?this WHERE {{ ?this {_rdflib_text(arg)} ?o }}"
+    else:
+        q = f"SELECT DISTINCT ?this WHERE {{ ?s {_rdflib_text(arg)} ?this }}"
+    return {_ox_rdflib(s["this"]) for s in store.query(q)}
+
+
+def _bind_this(query: str, values: str) -> str:
+    """Pre-bind $this: a VALUES block first in the outermost group of the SELECT."""
+    m = re.search(r"\bSELECT\b", query, re.I)
+    i = query.index("{", m.end() if m else 0)
+    return query[:i + 1] + f" VALUES $this {{ {values} }} " + query[i + 1:]
+
+
+def _rdflib_text(t) -> str:
+    return f"_:{t}" if isinstance(t, BNode) else t.n3()
+
+
+def _ox_text(t) -> str:
+    return _rdflib_text(t)
+
+
+def _ox_rdflib(x):
+    import pyoxigraph as ox
+    if isinstance(x, ox.NamedNode):
+        return URIRef(x.value)
+    if isinstance(x, ox.BlankNode):
+        return BNode(x.value)
+    if x.language:
+        return Literal(x.value, lang=x.language)
+    if x.datatype.value == "http://www.w3.org/2001/XMLSchema#string":
+        return Literal(x.value)
+    return Literal(x.value, datatype=URIRef(x.datatype.value))
 
 
 def validate(data: Graph, lang: str = "en", context: Graph | None = None) -> Report:
