@@ -352,15 +352,9 @@ def cmd_export_graph(args) -> int:
             write_gexf(G, f)
     elif args.format == "graphml":
         import networkx as nx
-        H = G.copy()
-        for _, d in H.nodes(data=True):
-            for k, v in list(d.items()):
-                if isinstance(v, (list, set, tuple)):
-                    d[k] = "|".join(map(str, v))
-        for _, _, d in H.edges(data=True):
-            for k, v in list(d.items()):
-                if isinstance(v, (list, set, tuple)):
-                    d[k] = "|".join(map(str, v))
+        H = G.copy()                              # GraphML has no list type: "a|b|c"
+        for d in [d for _, d in H.nodes(data=True)] + [d for _, _, d in H.edges(data=True)]:
+            d.update({k: "|".join(map(str, v)) for k, v in d.items() if isinstance(v, (list, set, tuple))})
         nx.write_graphml(H, out)
     else:
         stem = out.with_suffix("") if out.suffix == ".csv" else out

@@ -90,31 +90,20 @@ def article_graph(rec: ArticleRecords) -> Graph:
         g.add((art, DCTERMS.subject, TOPIC[code]))
 
     nodes: dict[str, URIRef] = {}
-    for p in rec.persons:
-        n = nodes[p.ref] = URIRef(identity.person_iri(p.key))
-        g.add((n, RDF.type, TDO.Person))
-        g.add((n, RDFS.label, ar(p.label)))
-        for alt in p.alt_labels:
-            g.add((n, SKOS.altLabel, _alt(alt)))
-        for role in p.roles:
-            g.add((n, TDO.role, ar(role)))
-        if p.country:
-            g.add((n, TDO.country, country_ref(g, p.country)))
-        g.add((art, TDO.mentions, n))
-    for o in rec.organizations:
-        n = nodes[o.ref] = URIRef(identity.org_iri(o.key))
-        g.add((n, RDF.type, TDO.Organization))
-        g.add((n, RDFS.label, ar(o.label)))
-        for alt in o.alt_labels:
-            g.add((n, SKOS.altLabel, _alt(alt)))
-        if o.country:
-            g.add((n, TDO.country, country_ref(g, o.country)))
-        g.add((art, TDO.mentions, n))
-    for pl in rec.places:
-        n = nodes[pl.ref] = URIRef(identity.place_iri(pl.key))
-        g.add((n, RDF.type, TDO.Place))
-        g.add((n, RDFS.label, ar(pl.label)))
-        g.add((art, TDO.mentions, n))
+    for cls, items, mint in ((TDO.Person, rec.persons, identity.person_iri),
+                             (TDO.Organization, rec.organizations, identity.org_iri),
+                             (TDO.Place, rec.places, identity.place_iri)):
+        for item in items:
+            n = nodes[item.ref] = URIRef(mint(item.key))
+            g.add((n, RDF.type, cls))
+            g.add((n, RDFS.label, ar(item.label)))
+            for alt in getattr(item, "alt_labels", ()):
+                g.add((n, SKOS.altLabel, _alt(alt)))
+            for role in getattr(item, "roles", ()):
+                g.add((n, TDO.role, ar(role)))
+            if cls != TDO.Place and item.country:
+                g.add((n, TDO.country, country_ref(g, item.country)))
+            g.add((art, TDO.mentions, n))
 
     def ref(r: str) -> URIRef:
         if r.startswith("country:"):
@@ -127,33 +116,27 @@ def article_graph(rec: ArticleRecords) -> Graph:
         return " و".join(c.name_ar for c in cs), " and ".join(c.name_en for c in cs)
 
     local = quote(rec.id, safe="-_.~")
-    for i, a in enumerate(rec.agreements, 1):
-        n = TDR[f"agreement/{local}-{i}"]
-        g.add((n, RDF.type, TDO[a.type]))
-        lab_ar, lab_en = TYPE_LABELS[a.type]
-        between_ar, between_en = names(a.parties)
-        g.add((n, RDFS.label, ar(f"{lab_ar} بين {between_ar}" if between_ar else lab_ar)))
-        g.add((n, RDFS.label, Literal(f"{lab_en} between {between_en}" if between_en else lab_en,
-                                      lang="en")))
-        g.add((n, TDO.status, STATUS[a.status]))
-        for r in a.parties:
-            g.add((n, TDO.party, ref(r)))
-        for r in a.signatories:
-            g.add((n, TDO.signatory, ref(r)))
-        _common(g, n, art, rec, a)
-    for i, e in enumerate(rec.engagements, 1):
-        n = TDR[f"engagement/{local}-{i}"]
-        g.add((n, RDF.type, TDO[e.type]))
-        lab_ar, lab_en = TYPE_LABELS[e.type]
-        between_ar, between_en = names(e.participants)
-        g.add((n, RDFS.label, ar(f"{lab_ar} بين {between_ar}" if between_ar else lab_ar)))
-        g.add((n, RDFS.label, Literal(f"{lab_en} between {between_en}" if between_en else lab_en,
-                                      lang="en")))
-        for r in e.participants:
-            g.add((n, TDO.participant, ref(r)))
-        for r in e.places:
-            g.add((n, TDO.location, nodes[r]))
-        _common(g, n, art, rec, e)
+    for kind, items, role in (("agreement", rec.agreements, TDO.party),
+                              ("engagement", rec.engagements, TDO.participant)):
+        for i, item in enumerate(items, 1):
+            n = TDR[f"{kind}/{local}-{i}"]
+            members = item.parties if kind == "agreement" else item.participants
+            g.add((n, RDF.type, TDO[item.type]))
+            lab_ar, lab_en = TYPE_LABELS[item.type]
+            between_ar, between_en = names(members)
+            g.add((n, RDFS.label, ar(f"{lab_ar} بين {between_ar}" if between_ar else lab_ar)))
+            g.add((n, RDFS.label, Literal(f"{lab_en} between {between_en}" if between_en else lab_en,
+                                          lang="en")))
+            for r in members:
+                g.add((n, role, ref(r)))
+            if kind == "agreement":
+                g.add((n, TDO.status, STATUS[item.status]))
+                for r in item.signatories:
+                    g.add((n, TDO.signatory, ref(r)))
+            else:
+                for r in item.places:
+                    g.add((n, TDO.location, nodes[r]))
+            _common(g, n, art, rec, item)
     return g
 
 

@@ -314,6 +314,7 @@ def _rudof_session(plan: _Plan, mix_nt: str | None):
 def _run_hybrid(data: Graph, plan: _Plan, ont: Graph | None) -> tuple[bool, Graph] | None:
     import pyrudof
     data_nt = data.serialize(format="nt")
+    rudof_nt, ill_typed = _mark_ill_typed(data, data_nt)
     if ont is None:
         mix_nt = None
     elif ont is ontology_graph():
@@ -323,14 +324,14 @@ def _run_hybrid(data: Graph, plan: _Plan, ont: Graph | None) -> tuple[bool, Grap
     r = _rudof_session(plan, mix_nt)
     r.begin_staging()
     try:
-        r.read_data(data_nt, format=pyrudof.RDFFormat.NTriples, merge=True)
+        r.read_data(rudof_nt, format=pyrudof.RDFFormat.NTriples, merge=True)
         entries = list(r.validate_shacl().violations)
         nt = r.serialize_shacl_validation_results(format=pyrudof.ResultShaclValidationFormat.NTriples) \
             if entries else ""
     finally:
         r.rollback_staging()
     report, node = _new_report()
-    if entries and not _add_rudof_results(report, node, nt, entries, plan.shapes):
+    if entries and not _add_rudof_results(report, node, nt, entries, plan.shapes, ill_typed):
         return None                     # could not map the report back: let pyshacl answer
     if plan.checks:
         _add_sparql_results(report, node, plan, data_nt + (mix_nt or ""))
@@ -347,7 +348,21 @@ def _new_report() -> tuple[Graph, BNode]:
     return report, node
 
 
-def _add_rudof_results(report: Graph, node, nt: str, entries, shapes: Graph) -> bool:
+def _mark_ill_typed(data: Graph, data_nt: str) -> tuple[str, dict]:
+    """The data for rudof, with ill-typed literals ("2024-13"^^xsd:date) given a datatype of
+    their own: rudof's sh:datatype does not check lexical forms (SHACL: an ill-typed
+    literal does not match its datatype; pyshacl and rdflib's ``ill_typed`` agree)."""
+    bad = {o for o in data.objects() if isinstance(o, Literal) and o.ill_typed is True}
+    if not bad:
+        return data_nt, {}
+    marked = {o: Literal(str(o), datatype=URIRef("urn:tdkg:ill-typed:" + str(o.datatype))) for o in bad}
+    g = Graph()
+    for s_, p_, o_ in data:
+        g.add((s_, p_, marked.get(o_, o_)))
+    return g.serialize(format="nt"), {m: o for o, m in marked.items()}
+
+
+def _add_rudof_results(report: Graph, node, nt: str, entries, shapes: Graph, ill_typed: dict) -> bool:
     """rudof's results into ``report``, as pyshacl writes them; False if they can't be mapped.
 
     rudof's RDF report has exact terms but renames blank nodes; its entries keep the
@@ -368,6 +383,7 @@ def _add_rudof_results(report: Graph, node, nt: str, entries, shapes: Graph) -> 
         focus = _rudof_term(g.value(r, SH.focusNode), e.focus_node)
         value = g.value(r, SH.value)
         value = _rudof_term(value, e.value) if value is not None else None
+        value = ill_typed.get(value, value)
         component = g.value(r, SH.sourceConstraintComponent)
         severity = g.value(r, SH.resultSeverity)
         if focus is False or value is False or component is None or str(component) != e.constraint_component:

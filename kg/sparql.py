@@ -154,24 +154,25 @@ def _collect(store, query, default_graphs, named_graphs, substitutions, deadline
         return Result("ASK", boolean=bool(res))
     if not isinstance(res, ox.QuerySolutions):            # triples, from either backend
         out = Result(query_form(query) or "CONSTRUCT")
-        for i, t in enumerate(res):
-            if i >= max_rows:
-                out.truncated = True
-                break
-            if i % 1000 == 0 and time.monotonic() > deadline:
-                raise QueryTimeout("deadline passed")
-            out.triples.append(t)
+        out.triples, out.truncated = _take(res, max_rows, deadline)
         return out
     names = [v.value for v in res.variables]
     out = Result("SELECT", variables=names)
-    for i, row in enumerate(res):
+    rows, out.truncated = _take(res, max_rows, deadline)
+    out.rows = [[row[n] for n in names] for row in rows]
+    return out
+
+
+def _take(results, max_rows: int, deadline: float) -> tuple[list, bool]:
+    """At most ``max_rows`` items of a lazy result, checking the deadline as they come."""
+    taken = []
+    for i, item in enumerate(results):
         if i >= max_rows:
-            out.truncated = True
-            break
+            return taken, True
         if i % 1000 == 0 and time.monotonic() > deadline:
             raise QueryTimeout("deadline passed")
-        out.rows.append([row[n] for n in names])
-    return out
+        taken.append(item)
+    return taken, False
 
 
 # ---------------------------------------------------------------- serialisation
