@@ -278,7 +278,7 @@ def _actors_by_sentence(sents, person_mentions, person_of, org_mentions, org_of,
             if a.country:
                 at.append((pos, a.country))
         at.sort()
-        anaphor = bool(find_all(s.tokens, cue_tables()["pair"]))
+        anaphor = bool(s.find(cue_tables()["pair"]))
         present = _presence_positions(s)
         out[s.index] = {
             "states_at": at, "anaphor": anaphor,
@@ -291,7 +291,7 @@ def _actors_by_sentence(sents, person_mentions, person_of, org_mentions, org_of,
 def _presence_positions(s: Sentence) -> set[int]:
     """Token positions in the scope of "بحضور", "برعاية", "على هامش": no parties there."""
     scope: set[int] = set()
-    for m in find_all(s.tokens, cue_tables()["not_party"]):
+    for m in s.find(cue_tables()["not_party"]):
         k = m.end
         while k < len(s.tokens) and s.tokens[k].text not in ".؛;" and k - m.end < 40:
             scope.add(k)
@@ -325,7 +325,7 @@ _NUMBERS = {"ثلاث": 3, "ثلاثه": 3, "اربع": 4, "اربعه": 4, "خ�
 
 def _status(s: Sentence) -> str | None:
     """planned if the sentence speaks of the future or an intention, signed if of a signing."""
-    hits = {v for m in find_all(s.tokens, cue_tables()["status"]) for v in m.values}
+    hits = {v for m in s.find(cue_tables()["status"]) for v in m.values}
     if "planned" in hits:
         return "planned"
     if "signed" in hits:
@@ -347,7 +347,7 @@ def _agreements(sents: list[Sentence], actors_in: dict, pair: list[str], home: s
         info = actors_in[s.index]
         cues = []
         own_states = len(_states(info["states_at"])) >= 2
-        for m in find_all(s.tokens, cue_tables()["accord"]):
+        for m in s.find(cue_tables()["accord"]):
             if _negated(s, m.start):
                 continue                        # "لم يعلن عن توقيع أي اتفاقيات"
             first = s.tokens[m.start].fold
@@ -426,7 +426,7 @@ def _engagements(sents, actors_in, pair, home, agreements, places) -> list[Engag
     skip = cue_tables()["skip_before"]
     for s in sents:
         info = actors_in[s.index]
-        for m in find_all(s.tokens, cue_tables()["engagement"]):
+        for m in s.find(cue_tables()["engagement"]):
             prev = m.start - 1
             if prev >= 0 and (match_at(s.tokens, prev, skip) or
                               (prev >= 1 and match_at(s.tokens, prev - 1, skip))):

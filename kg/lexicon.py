@@ -53,6 +53,7 @@ class Gazetteer:
     """Multi-word phrases -> values; longest match first (see kg.matching)."""
     entries: dict[tuple[str, ...], list] = field(default_factory=dict)
     longest: int = 1
+    first: set[str] = field(default_factory=set)     # first words, to reject most tokens at once
 
     def add(self, phrase: str | tuple[str, ...], value) -> None:
         k = phrase if isinstance(phrase, tuple) else key(phrase)
@@ -62,6 +63,7 @@ class Gazetteer:
         if value not in bucket:
             bucket.append(value)
         self.longest = max(self.longest, len(k))
+        self.first.add(k[0])
 
 
 def demonym_forms(base: str) -> list[str]:

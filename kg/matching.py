@@ -26,10 +26,12 @@ class Match:
 
 def match_at(tokens: list[Token], i: int, gaz: Gazetteer) -> Match | None:
     """The longest phrase of ``gaz`` that starts at token ``i``."""
-    if i >= len(tokens) or not tokens[i].is_word:
+    if i >= len(tokens) or gaz.first.isdisjoint(tokens[i].stems):
         return None
     best: Match | None = None
     for prefix, stem in readings(tokens[i].fold):
+        if stem not in gaz.first:
+            continue
         words = [stem]
         j = i + 1
         # extend over following word tokens, up to the longest phrase length

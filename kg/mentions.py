@@ -88,6 +88,14 @@ class Sentence:
     text: str
     tokens: list[Token]
     countries: list[tuple[Match, CountryMention]] = field(default_factory=list)
+    _found: dict = field(default_factory=dict, repr=False)
+
+    def find(self, gaz: Gazetteer) -> list[Match]:
+        """find_all(self.tokens, gaz), computed once per sentence and gazetteer."""
+        key = id(gaz)
+        if key not in self._found:
+            self._found[key] = find_all(self.tokens, gaz)
+        return self._found[key]
 
     def span_text(self, start: int, end: int) -> str:
         return self.text[self.tokens[start].start:self.tokens[end - 1].end]
@@ -157,7 +165,7 @@ def states_named(s: Sentence, exclude: set[int] = frozenset()) -> list[str]:
 def find_topics(s: Sentence, exclude: set[int] = frozenset()) -> list[str]:
     """Topic codes cued in a sentence, outside ``exclude`` (names of bodies, roles)."""
     out = []
-    for m in find_all(s.tokens, topic_gazetteer()):
+    for m in s.find(topic_gazetteer()):
         if m.start in exclude:
             continue
         for code, _ in m.values:
@@ -176,7 +184,7 @@ class PlaceMention:
 def find_places(s: Sentence) -> list[PlaceMention]:
     """Cities and venues named where something happens ('بالقرية الذكية', 'في موسكو')."""
     out = []
-    for m in find_all(s.tokens, lexicon.place_gazetteer()):
+    for m in s.find(lexicon.place_gazetteer()):
         if not is_locative(s, m):
             continue
         name, iso2, _kind = m.values[0]

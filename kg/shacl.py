@@ -173,10 +173,22 @@ class _SparqlCheck:
 
 @dataclass
 class _Plan:
+    """How the hybrid runs a shapes graph.
+
+    rudof (0.3) evaluates no property shape on a literal focus node, where SHACL
+    gives it no value nodes (so sh:minCount 1 and sh:hasValue fail). Property shapes
+    of targeted shapes whose targets may be literals (sh:targetNode, sh:targetObjectsOf)
+    are evaluated here on their literal focus nodes (``literal_targets``); a shapes
+    graph that may pass a literal value node into a shape with property shapes
+    (sh:node, sh:or, sh:not ... on one) goes to pyshacl when the data has any literal
+    (``literal_risk``).
+    """
     shapes: Graph
     core_nt: str                        # shapes graph for rudof: without the SPARQL parts
     checks: list[_SparqlCheck]
     key: int = 0
+    literal_targets: list = field(default_factory=list)   # (shape, literal nodes, predicates, property shapes)
+    literal_risk: bool = False
 
 
 _PLAN_CACHE: dict = {}
@@ -239,7 +251,28 @@ def _make_plan(shapes: Graph) -> _Plan | None:
             continue
         checks.append(_SparqlCheck(shape, shapes.value(shape, SH.severity) or SH.Violation, targets,
                                    constraints, list(shapes.objects(shape, SH.message))))
-    return _Plan(shapes, core.serialize(format="nt"), checks, next(_plan_key))
+    plan = _Plan(shapes, core.serialize(format="nt"), checks, next(_plan_key))
+    # literals as focus nodes of property shapes (see _Plan)
+    has_props = set(shapes.subjects(SH.property, None)) | set(shapes.subjects(SH.path, None))
+    by_value = (SH.node, SH.qualifiedValueShape, SH["not"])
+    todo = [o for p in by_value for o in shapes.objects(None, p)]
+    todo += [o for p in _SHAPE_LISTS for lst in shapes.objects(None, p) for o in _rdf_list(shapes, lst)]
+    reach: set = set()
+    while todo:
+        n = todo.pop()
+        if n not in reach:
+            reach.add(n)
+            todo += [o for p in by_value for o in shapes.objects(n, p)]
+            todo += [o for p in _SHAPE_LISTS for lst in shapes.objects(n, p) for o in _rdf_list(shapes, lst)]
+    plan.literal_risk = bool(reach & has_props)
+    for shape in sorted(has_props, key=str):
+        literal_nodes = [o for o in shapes.objects(shape, SH.targetNode) if isinstance(o, Literal)]
+        preds = list(shapes.objects(shape, SH.targetObjectsOf))
+        if not literal_nodes and not preds:
+            continue
+        props = [shape] if (shape, SH.path, None) in shapes else list(shapes.objects(shape, SH.property))
+        plan.literal_targets.append((shape, literal_nodes, preds, props))
+    return plan
 
 
 def _true(v) -> bool:
@@ -268,14 +301,16 @@ def _prefixes(g: Graph, node) -> str:
 
 
 @lru_cache(maxsize=1)
-def _ontology_mix_nt() -> str:
-    return _mix_nt(ontology_graph())
+def _ontology_mix() -> tuple[Graph, str]:
+    return _mix(ontology_graph())
 
 
-def _mix_nt(ont: Graph) -> str:
-    """What pyshacl mixes of an ont_graph into the data (RDFS/OWL axioms, named individuals)."""
+def _mix(ont: Graph) -> tuple[Graph, str]:
+    """What pyshacl mixes of an ont_graph into the data (RDFS/OWL axioms, named individuals),
+    with pyshacl's own function; as a graph and as N-Triples."""
     from pyshacl.rdfutil.inoculate import inoculate
-    return inoculate(Graph(), ont).serialize(format="nt")
+    g = inoculate(Graph(), ont)
+    return g, g.serialize(format="nt")
 
 
 _SESSIONS = threading.local()
@@ -316,11 +351,14 @@ def _run_hybrid(data: Graph, plan: _Plan, ont: Graph | None) -> tuple[bool, Grap
     data_nt = data.serialize(format="nt")
     rudof_nt, ill_typed = _mark_ill_typed(data, data_nt)
     if ont is None:
-        mix_nt = None
+        mix, mix_nt = None, None
     elif ont is ontology_graph():
-        mix_nt = _ontology_mix_nt()
+        mix, mix_nt = _ontology_mix()
     else:
-        mix_nt = _mix_nt(ont)
+        mix, mix_nt = _mix(ont)
+    graphs = [data] + ([mix] if mix is not None else [])
+    if plan.literal_risk and any(isinstance(o, Literal) for g in graphs for o in g.objects()):
+        return None                     # literals may reach a shape with property shapes: see _Plan
     r = _rudof_session(plan, mix_nt)
     r.begin_staging()
     try:
@@ -333,6 +371,8 @@ def _run_hybrid(data: Graph, plan: _Plan, ont: Graph | None) -> tuple[bool, Grap
     report, node = _new_report()
     if entries and not _add_rudof_results(report, node, nt, entries, plan.shapes, ill_typed):
         return None                     # could not map the report back: let pyshacl answer
+    if plan.literal_targets and not _add_literal_focus_results(report, node, plan, graphs):
+        return None
     if plan.checks:
         _add_sparql_results(report, node, plan, data_nt + (mix_nt or ""))
     conforms = (node, SH.result, None) not in report
@@ -410,6 +450,53 @@ def _add_rudof_results(report: Graph, node, nt: str, entries, shapes: Graph, ill
         messages = list(shapes.objects(shape, SH.message)) or list(g.objects(r, SH.resultMessage))
         for m in messages:
             report.add((out, SH.resultMessage, m))
+    return True
+
+
+def _add_literal_focus_results(report: Graph, node, plan: _Plan, graphs: list[Graph]) -> bool:
+    """Property shapes on literal focus nodes: no value nodes, so sh:minCount >= 1,
+    sh:hasValue and sh:qualifiedMinCount >= 1 fail (False: a path we don't handle)."""
+    shapes = plan.shapes
+    for shape, literal_nodes, preds, props in plan.literal_targets:
+        if _true(shapes.value(shape, SH.deactivated)):
+            continue
+        focus = set(literal_nodes)
+        for p in preds:
+            focus |= {o for g in graphs for o in g.objects(None, p) if isinstance(o, Literal)}
+        if not focus:
+            continue
+        for prop in props:
+            if _true(shapes.value(prop, SH.deactivated)):
+                continue
+            path = shapes.value(prop, SH.path)
+            first = _rdf_list(shapes, path)[:1] if isinstance(path, BNode) else [path]
+            if not first or not isinstance(first[0], URIRef):
+                return False            # an inverse or * path may give a literal values
+            failing = []
+            n = shapes.value(prop, SH.minCount)
+            if n is not None and int(n) >= 1:
+                failing.append((SH.MinCountConstraintComponent, None, f"Less than {n} values"))
+            for v in shapes.objects(prop, SH.hasValue):
+                failing.append((SH.HasValueConstraintComponent, None, f"Missing expected value {v}"))
+            n = shapes.value(prop, SH.qualifiedMinCount)
+            if n is not None and int(n) >= 1 and (prop, SH.qualifiedValueShape, None) in shapes:
+                failing.append((SH.QualifiedMinCountConstraintComponent, None,
+                                f"Focus node does not conform to shape; fewer than {n} values"))
+            messages = list(shapes.objects(prop, SH.message))
+            for f in sorted(focus, key=str):
+                for component, value, default in failing:
+                    out = BNode()
+                    report.add((node, SH.result, out))
+                    report.add((out, RDF.type, SH.ValidationResult))
+                    report.add((out, SH.focusNode, f))
+                    report.add((out, SH.resultPath, path))
+                    if isinstance(path, BNode):
+                        _copy_node(shapes, path, report)
+                    report.add((out, SH.sourceShape, prop))
+                    report.add((out, SH.sourceConstraintComponent, component))
+                    report.add((out, SH.resultSeverity, shapes.value(prop, SH.severity) or SH.Violation))
+                    for m in messages or [Literal(default)]:
+                        report.add((out, SH.resultMessage, m))
     return True
 
 

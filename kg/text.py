@@ -76,18 +76,27 @@ def bare(stem: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Token:
-    text: str   # surface form
-    fold: str   # folded form
-    start: int  # offsets in the sentence string
+    text: str      # surface form
+    fold: str      # folded form
+    start: int     # offsets in the sentence string
     end: int
+    is_word: bool  # a word, not punctuation
+    stems: frozenset = frozenset()   # the stems of its readings (clitics off), for quick lookups
 
-    @property
-    def is_word(self) -> bool:
-        return self.text[0].isalnum()
+
+@lru_cache(maxsize=200_000)
+def _stems(folded: str) -> frozenset:
+    return frozenset(stem for _, stem in readings(folded))
 
 
 def tokenize(text: str) -> list[Token]:
-    return [Token(m.group(), fold(m.group()), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    out = []
+    for m in _TOKEN.finditer(text):
+        w = m.group()
+        f = fold(w)
+        word = w[0].isalnum()
+        out.append(Token(w, f, m.start(), m.end(), word, _stems(f) if word else frozenset()))
+    return out
 
 
 _ABBREV = re.compile(r"(?<!\w)(\w)\.\s")
