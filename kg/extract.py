@@ -408,7 +408,7 @@ def _agreements(sents: list[Sentence], actors_in: dict, pair: list[str], home: s
 def _negated(s: Sentence, start: int) -> bool:
     """A negation word within the five words before ("لم", "دون", "أي")."""
     neg = cue_tables()["negation"]
-    return any(match_at(s.tokens, k, neg) for k in range(max(0, start - 5), start))
+    return any(s.match_at(k, neg) for k in range(max(0, start - 5), start))
 
 
 def _annex(s: Sentence, end: int) -> bool:
@@ -428,8 +428,8 @@ def _engagements(sents, actors_in, pair, home, agreements, places) -> list[Engag
         info = actors_in[s.index]
         for m in s.find(cue_tables()["engagement"]):
             prev = m.start - 1
-            if prev >= 0 and (match_at(s.tokens, prev, skip) or
-                              (prev >= 1 and match_at(s.tokens, prev - 1, skip))):
+            if prev >= 0 and (s.match_at(prev, skip) or
+                              (prev >= 1 and s.match_at(prev - 1, skip))):
                 continue
             states = _complete(_states(info["states_at"]), info["anaphor"], pair, home)
             if len(states) < 2:

@@ -49,8 +49,11 @@ def match_at(tokens: list[Token], i: int, gaz: Gazetteer) -> Match | None:
 
 def find_all(tokens: list[Token], gaz: Gazetteer) -> list[Match]:
     """Non-overlapping longest matches, left to right."""
-    out, i = [], 0
-    while i < len(tokens):
+    out, i, n, first = [], 0, len(tokens), gaz.first
+    while i < n:
+        if first.isdisjoint(tokens[i].stems):
+            i += 1
+            continue
         m = match_at(tokens, i, gaz)
         if m:
             out.append(m)

@@ -90,6 +90,15 @@ class Sentence:
     countries: list[tuple[Match, CountryMention]] = field(default_factory=list)
     _found: dict = field(default_factory=dict, repr=False)
 
+    def match_at(self, i: int, gaz: Gazetteer) -> Match | None:
+        """match_at(self.tokens, i, gaz), remembered per sentence."""
+        if i >= len(self.tokens) or gaz.first.isdisjoint(self.tokens[i].stems):
+            return None
+        key = (id(gaz), i)
+        if key not in self._found:
+            self._found[key] = match_at(self.tokens, i, gaz)
+        return self._found[key]
+
     def find(self, gaz: Gazetteer) -> list[Match]:
         """find_all(self.tokens, gaz), computed once per sentence and gazetteer."""
         key = id(gaz)
@@ -257,7 +266,7 @@ def _boundary(s: Sentence, j: int) -> bool:
         return True
     pw = people_words()
     return toks[j].fold in words()["function"] or any(
-        match_at(toks, j, pw[k]) for k in ("title", "counterpart", "trigger", "honorific"))
+        s.match_at(j, pw[k]) for k in ("title", "counterpart", "trigger", "honorific"))
 
 
 def _family_word(s: Sentence, j: int) -> bool:
@@ -305,7 +314,7 @@ def _skip_honorifics(s: Sentence, i: int) -> int:
         if not toks[i].is_word and toks[i].text in "/.":
             i += 1
             continue
-        m = match_at(toks, i, hon)
+        m = s.match_at(i, hon)
         if m and m.prefix in ("", "و", "ل", "لل", "ب", "ال"):
             i = m.end
             continue
@@ -321,7 +330,7 @@ def _role_phrase(s: Sentence, i: int) -> tuple[int, str | None, list[int]]:
     toks = s.tokens
     titles = people_words()["title"]
     forms = {**org_words()["form"].entries, **org_words()["company"].entries}
-    m = match_at(toks, i, titles)
+    m = s.match_at(i, titles)
     if not m:
         return i, None, []
     j, country, orgs, after_lada, later = m.end, None, [], False, None
@@ -337,7 +346,7 @@ def _role_phrase(s: Sentence, i: int) -> tuple[int, str | None, list[int]]:
                     j = k + 1
                     continue
             break
-        if t.fold in words().get("given_name", ()) or match_at(toks, j, people_words()["honorific"]):
+        if t.fold in words().get("given_name", ()) or s.match_at(j, people_words()["honorific"]):
             break
         c = country_at(s, j)
         if c:
@@ -354,7 +363,7 @@ def _role_phrase(s: Sentence, i: int) -> tuple[int, str | None, list[int]]:
                                        or cmention.kind == "demonym" and _is_prepositional(toks[j]))):
                 break
             continue
-        if match_at(toks, j, people_words()["counterpart"]) or match_at(toks, j, people_words()["trigger"]):
+        if s.match_at(j, people_words()["counterpart"]) or s.match_at(j, people_words()["trigger"]):
             break
         if t.fold == "لدي":
             after_lada = True
@@ -364,7 +373,7 @@ def _role_phrase(s: Sentence, i: int) -> tuple[int, str | None, list[int]]:
                                or j + 1 < len(toks) and _is_definite(toks[j + 1])):
             j += 1
             continue
-        tm = match_at(toks, j, titles)
+        tm = s.match_at(j, titles)
         if tm:
             j = tm.end
             continue
@@ -410,7 +419,7 @@ def _side_before(s: Sentence, i: int) -> str | None:
 
 def _role_label(s: Sentence, start: int, end: int) -> str:
     """The role as written, without a leading conjunction: 'ورئيسة قسم …' -> 'رئيسة قسم …'."""
-    m = match_at(s.tokens, start, people_words()["title"])
+    m = s.match_at(start, people_words()["title"])
     text = s.span_text(start, end)
     if m and m.prefix in ("و", "ف"):
         text = text[1:]
@@ -461,7 +470,7 @@ def find_persons(s: Sentence) -> list[PersonMention]:
             i += 1
             continue
         # 1. counterpart: "نظيره المصري د. عمرو طلعت"
-        m = match_at(toks, i, pw["counterpart"])
+        m = s.match_at(i, pw["counterpart"])
         if m:
             j, country = _demonym_after(s, m.end)
             k = _skip_honorifics(s, j)
@@ -474,7 +483,7 @@ def find_persons(s: Sentence) -> list[PersonMention]:
                 i = max(end, i + 1)
                 continue
         # 2. title first: "وزير الاتصالات … عمرو طلعت"
-        m = match_at(toks, i, pw["title"])
+        m = s.match_at(i, pw["title"])
         if m:
             end_role, country, orgs = _role_phrase(s, i)
             k = _skip_honorifics(s, end_role)
@@ -491,7 +500,7 @@ def find_persons(s: Sentence) -> list[PersonMention]:
             i = max(m.end, i + 1)
             continue
         # 3. honorific: "الدكتور عمرو طلعت[، وزير …]"
-        m = match_at(toks, i, pw["honorific"])
+        m = s.match_at(i, pw["honorific"])
         if m and m.prefix in ("", "و", "ل", "لل", "ب"):
             k = _skip_honorifics(s, i)
             end = _name_run(s, k)
@@ -502,13 +511,13 @@ def find_persons(s: Sentence) -> list[PersonMention]:
                 i = end
                 continue
         # 4. trigger verb or preposition: "وأشار كاظم جلالي، في …"
-        m = match_at(toks, i, pw["trigger"])
+        m = s.match_at(i, pw["trigger"])
         if m:
             k = _skip_honorifics(s, m.end)
             end = _name_run(s, k)
             closes = end >= len(toks) or not toks[end].is_word or toks[end].fold in (
                 "في", "الي", "الى", "ان", "عن", "علي", "خلال", "مع") \
-                or match_at(toks, end, pw["title"]) is not None
+                or s.match_at(end, pw["title"]) is not None
             if end - k >= 2 and closes or end - k == 1 and closes:
                 pm = add(k, end)
                 if pm:
@@ -582,7 +591,7 @@ def _org_name_end(s: Sentence, j: int, limit: int) -> tuple[int, str | None]:
             break
         if t.fold == "في" and j + 1 < len(toks) and country_at(s, j + 1):
             return j, country_at(s, j + 1)[1].iso2
-        if j > start and any(match_at(toks, j, ow[k]) for k in ("form", "company", "state_form")):
+        if j > start and any(s.match_at(j, ow[k]) for k in ("form", "company", "state_form")):
             break                                     # "… والاتحاد الوطني": a second body
         if _is_definite(t):
             j += 1
@@ -608,7 +617,7 @@ def find_organizations(s: Sentence) -> list[OrgMention]:
     i = 0
     while i < len(toks):
         kind, m = next(((k, m) for k in ("form", "company", "state_form")
-                        if (m := match_at(toks, i, ow[k]))), (None, None))
+                        if (m := s.match_at(i, ow[k]))), (None, None))
         if not m or m.prefix not in ("", "و", "ل", "لل", "ب", "بال", "وال", "ول", "وب", "ف"):
             i += 1
             continue
@@ -665,11 +674,11 @@ def find_organizations(s: Sentence) -> list[OrgMention]:
             c = country_at(s, k)
             if c and (k > after or c[0].prefix.endswith("ب") or c[0].prefix.endswith("بال")):
                 country = c[1].iso2
-        international = any(match_at(toks, k, ow["international"]) for k in range(i, j))
+        international = any(s.match_at(k, ow["international"]) for k in range(i, j))
         plain = tuple(t.fold for t in toks[i + 1:j] if t.is_word)
         head = bare(readings(toks[i].fold)[-1][1] if m.prefix else toks[i].fold)
         prev = _prev_word(s, i)
-        after_title = prev is not None and match_at(toks, prev, people_words()["title"]) is not None
+        after_title = prev is not None and s.match_at(prev, people_words()["title"]) is not None
         not_org = next((len(ph) for ph in ow["not_org"].entries
                         if len(plain) + 1 >= len(ph) and (bare(ph[0]),) + ph[1:] == (head,) + plain[:len(ph) - 1]),
                        0)
@@ -686,7 +695,7 @@ def find_organizations(s: Sentence) -> list[OrgMention]:
 def _after_skip_word(s: Sentence, i: int) -> bool:
     """Preceded by a word of creation ("إنشاء", "إحداث"): what follows does not exist yet."""
     prev = _prev_word(s, i)
-    return prev is not None and match_at(s.tokens, prev, cue_tables()["skip_before"]) is not None
+    return prev is not None and s.match_at(prev, cue_tables()["skip_before"]) is not None
 
 
 def _strip_prefix(surface: str, folded_prefix: str) -> str:

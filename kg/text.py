@@ -89,13 +89,19 @@ def _stems(folded: str) -> frozenset:
     return frozenset(stem for _, stem in readings(folded))
 
 
+@lru_cache(maxsize=200_000)
+def _word(w: str) -> tuple[str, bool, frozenset]:
+    f = fold(w)
+    word = w[0].isalnum()
+    return f, word, (_stems(f) if word else frozenset())
+
+
 def tokenize(text: str) -> list[Token]:
     out = []
     for m in _TOKEN.finditer(text):
         w = m.group()
-        f = fold(w)
-        word = w[0].isalnum()
-        out.append(Token(w, f, m.start(), m.end(), word, _stems(f) if word else frozenset()))
+        f, word, stems = _word(w)
+        out.append(Token(w, f, m.start(), m.end(), word, stems))
     return out
 
 
