@@ -205,6 +205,7 @@ def _content(label: str) -> set[str]:
 def _merge_orgs(orgs: list[Organization]) -> list[Organization]:
     """A shortened name of a body met earlier is the same body ("اتحاد التكنولوجيا في ليتوانيا")."""
     kept: list[Organization] = []
+    merged: list[tuple[Organization, Organization]] = []
     for o in orgs:
         target = next((k for k in kept if k.head == o.head and k.country == o.country
                        and _content(o.label) and _content(o.label) <= _content(k.label)
@@ -214,10 +215,13 @@ def _merge_orgs(orgs: list[Organization]) -> list[Organization]:
                 if lab not in target.alt_labels and lab != target.label:
                     target.alt_labels.append(lab)
             target.sentences = sorted(set(target.sentences) | set(o.sentences))
+            merged.append((o, target))
         else:
             kept.append(o)
     for o in kept:
         o.key = identity.org_key(o.label, o.country)
+    for o, target in merged:            # mentions of a merged name now refer to the body it names
+        o.key = target.key
     return kept
 
 

@@ -599,7 +599,8 @@ def _org_name_end(s: Sentence, j: int, limit: int) -> tuple[int, str | None]:
         k = j
         while k < len(toks) and k - j < 3 and toks[k].is_word and not _is_definite(toks[k]) \
                 and not country_at(s, k) and not _is_prepositional(toks[k]) \
-                and toks[k].fold not in words()["function"]:
+                and toks[k].fold not in words()["function"] \
+                and toks[k].fold not in words().get("given_name", ()):
             k += 1
         if k > j and k < len(toks) and (toks[k].text in QUOTES_OPEN or country_at(s, k)
                                         or toks[k].is_word and _is_definite(toks[k])):

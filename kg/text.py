@@ -44,7 +44,7 @@ def fold(text: str) -> str:
     return s.translate(_LETTERS).lower()
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=50_000)
 def readings(folded: str) -> tuple[tuple[str, str], ...]:
     """Possible (prefix, stem) readings of a folded token, the bare token first.
 
@@ -84,12 +84,12 @@ class Token:
     stems: frozenset = frozenset()   # the stems of its readings (clitics off), for quick lookups
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=50_000)
 def _stems(folded: str) -> frozenset:
     return frozenset(stem for _, stem in readings(folded))
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=50_000)
 def _word(w: str) -> tuple[str, bool, frozenset]:
     f = fold(w)
     word = w[0].isalnum()

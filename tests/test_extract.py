@@ -112,3 +112,15 @@ def test_meeting_with_place_and_pair_anaphora():
                      "التعاون في مجال التحول الرقمي بين البلدين.", "t7")
     meetings = [e for e in r.engagements if e.type == "Meeting"]
     assert meetings and {"country:EG", "country:JO"} <= set(meetings[0].participants)
+
+
+def test_shortened_org_name_is_the_same_body_even_as_a_party():
+    """A short form met in a signing sentence refers to the full body (it once broke the RDF)."""
+    from kg.rdf import article_graph
+    text = ("وقع الاتحاد الوطني للتكنولوجيا الرقمية التونسي مذكرة تفاهم مع الكويت في مجال الاتصالات. "
+            "ووقع اتحاد التكنولوجيا التونسي المذكرة بحضور وزير الاتصالات الكويتي.")
+    r = extract_text(text, "t8")
+    g = article_graph(r)                       # no KeyError: every party is a node
+    (org,) = [o for o in r.organizations if o.country == "TN"]
+    assert "اتحاد التكنولوجيا التونسي" in org.alt_labels
+    assert f"org:{org.key}" in r.agreements[0].parties and len(g) > 20
