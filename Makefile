@@ -6,7 +6,7 @@ STORE  ?= tdkg-store
 SHARED ?= ../shared
 PORT   ?= 5000
 
-.PHONY: venv install run test eval bench clean
+.PHONY: venv install run test eval bench bench-all clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,8 +33,16 @@ eval: install
 	$(BIN)/python $(SHARED)/eval/score.py --gold $(SHARED)/eval/dev \
 	    --data .eval-store.nq --data ontology/tdkg.ttl --data ontology/topics.ttl
 
+# Benchmarks (see bench/README.md); each rewrites its own section of bench/RESULTS.md.
 bench: install
+	$(BIN)/pip install -q -e '.[bench]'
 	$(BIN)/python bench/pipeline.py
+
+bench-all: bench
+	$(BIN)/python bench/endpoint.py
+	$(BIN)/python bench/validate.py
+	$(BIN)/python bench/analysis.py
+	$(BIN)/python bench/scale.py
 
 clean:
 	rm -rf $(VENV) $(STORE) .eval-store .eval-store.nq *.egg-info

@@ -96,6 +96,8 @@ def extract_cleaned(cleaned: Cleaned, article_id: str, source_file: str, sha256:
         if not o.country and not o.international and rec.home:
             o.country = rec.home
     orgs = _merge_orgs(orgs)
+    for p in persons:                    # identity is name and state, now that the state is known
+        p.key = identity.person_key(p.label, p.country)
 
     rec.persons, rec.organizations = persons, orgs
     rec.countries = [iso for iso in sorted(counts, key=lambda k: first_seen[k])]

@@ -9,6 +9,8 @@ person is the same node in every article and every run.
 True
 >>> org_key("وزارة الاتصالات", "EG") != org_key("وزارة الاتصالات", "PS")
 True
+>>> person_key("عمرو طلعت", "EG") == person_key("عمرو  طلعت", "EG") != person_key("عمرو طلعت", "PS")
+True
 """
 from __future__ import annotations
 
@@ -33,8 +35,9 @@ def skeleton(name: str) -> str:
     return " ".join(w[0] + w[1:].replace("ا", "") if len(w) > 3 else w for w in joined)
 
 
-def person_key(name: str) -> str:
-    return skeleton(name)
+def person_key(name: str, country: str | None = None) -> str:
+    """A person is a name in a state: one name in two states is two people (like organisations)."""
+    return skeleton(name) + ("@" + country if country else "")
 
 
 def org_key(name: str, country: str | None) -> str:

@@ -13,14 +13,19 @@ it, chosen by ``TDKG_SHACL_ENGINE`` (``pyrudof`` or ``pyshacl``; default
 pyrudof when it is installed):
 
 - ``pyshacl``: the reference, everything as written in shapes.ttl;
-- ``pyrudof``: a hybrid, 15–30× faster on our data (``bench/RESULTS.md``,
-  "Validation"). rudof (Rust) checks the core constraints; the SHACL-SPARQL
-  parts it lacks or reports incompletely (``sh:sparql`` constraints, SPARQL-based
-  targets) run here as SPARQL queries on an in-memory Oxigraph store, and the
-  report is rebuilt as pyshacl writes it (messages from the shapes,
-  ``sh:sourceConstraint``). A shapes graph using anything else outside core
-  (rules, custom components, ...) goes to pyshacl whole, as does a call whose
-  rudof report cannot be mapped back to the data's blank nodes.
+- ``pyrudof``: a hybrid, 15–25× faster than pyshacl on our data with the same
+  report (``bench/RESULTS.md``, "Validation"; ``python bench/validate.py``).
+  rudof (Rust) checks the core constraints; the SHACL-SPARQL parts it lacks or
+  reports incompletely (``sh:sparql`` constraints, SPARQL-based targets) run here
+  as SPARQL queries on an in-memory Oxigraph store; the report is rebuilt as
+  pyshacl writes it (messages from the shapes, ``sh:sourceConstraint``), and what
+  rudof 0.3 gets wrong is mended or avoided: ill-typed literals ("2024-13"^^xsd:date)
+  fail sh:datatype, property shapes are checked on literal focus nodes (see
+  :class:`_Plan`). pyshacl answers instead, whole, for a shapes graph with anything
+  else outside core (rules, custom components ...), for data rdflib or rudof cannot
+  write or read as N-Triples, for a report that cannot be mapped back to the data's
+  blank nodes, and in a process forked from one that already ran rudof (see
+  ``_RUDOF_PID``).
 """
 from __future__ import annotations
 
@@ -346,10 +351,23 @@ def _rudof_session(plan: _Plan, mix_nt: str | None):
     return r
 
 
+# The process that first ran rudof's validator. rudof validates shapes in parallel on
+# rayon's global thread pool, which a fork does not carry over: a forked child (the
+# loader's workers) whose parent has validated with rudof would wait forever on it, so
+# such a child validates with pyshacl. Children of a parent that never ran it are fine.
+_RUDOF_PID: int | None = None
+
+
 def _run_hybrid(data: Graph, plan: _Plan, ont: Graph | None) -> tuple[bool, Graph] | None:
     import pyrudof
-    data_nt = data.serialize(format="nt")
-    rudof_nt, ill_typed = _mark_ill_typed(data, data_nt)
+    global _RUDOF_PID
+    if _RUDOF_PID is not None and _RUDOF_PID != os.getpid():
+        return None
+    try:
+        data_nt = data.serialize(format="nt")
+        rudof_nt, ill_typed = _mark_ill_typed(data, data_nt)
+    except Exception:                   # noqa: BLE001 — rdflib writes no N-Triples for some terms
+        return None                     # it holds (an IRI with a space); pyshacl takes them
     if ont is None:
         mix, mix_nt = None, None
     elif ont is ontology_graph():
@@ -362,7 +380,12 @@ def _run_hybrid(data: Graph, plan: _Plan, ont: Graph | None) -> tuple[bool, Grap
     r = _rudof_session(plan, mix_nt)
     r.begin_staging()
     try:
-        r.read_data(rudof_nt, format=pyrudof.RDFFormat.NTriples, merge=True)
+        try:
+            r.read_data(rudof_nt, format=pyrudof.RDFFormat.NTriples, merge=True,
+                        reader_mode=pyrudof.ReaderMode.Strict)
+        except pyrudof.DataError:
+            return None                 # a term rudof's N-Triples parser refuses: pyshacl answers
+        _RUDOF_PID = os.getpid()
         entries = list(r.validate_shacl().violations)
         nt = r.serialize_shacl_validation_results(format=pyrudof.ResultShaclValidationFormat.NTriples) \
             if entries else ""
@@ -374,7 +397,10 @@ def _run_hybrid(data: Graph, plan: _Plan, ont: Graph | None) -> tuple[bool, Grap
     if plan.literal_targets and not _add_literal_focus_results(report, node, plan, graphs):
         return None
     if plan.checks:
-        _add_sparql_results(report, node, plan, data_nt + (mix_nt or ""))
+        try:
+            _add_sparql_results(report, node, plan, data_nt, mix_nt)
+        except _Fallback:
+            return None
     conforms = (node, SH.result, None) not in report
     report.add((node, SH.conforms, Literal(conforms)))
     return conforms, report
@@ -392,10 +418,15 @@ def _mark_ill_typed(data: Graph, data_nt: str) -> tuple[str, dict]:
     """The data for rudof, with ill-typed literals ("2024-13"^^xsd:date) given a datatype of
     their own: rudof's sh:datatype does not check lexical forms (SHACL: an ill-typed
     literal does not match its datatype; pyshacl and rdflib's ``ill_typed`` agree)."""
-    bad = {o for o in data.objects() if isinstance(o, Literal) and o.ill_typed is True}
+    from rdflib.plugins.serializers.nt import _quoteLiteral
+    bad = {o for o in set(data.objects()) if isinstance(o, Literal) and o.ill_typed is True}
     if not bad:
         return data_nt, {}
     marked = {o: Literal(str(o), datatype=URIRef("urn:tdkg:ill-typed:" + str(o.datatype))) for o in bad}
+    if len(bad) <= 100:                 # a literal is the last term of its N-Triples lines
+        for o, m in marked.items():
+            data_nt = data_nt.replace(f" {_quoteLiteral(o)} .\n", f" {_quoteLiteral(m)} .\n")
+        return data_nt, {m: o for o, m in marked.items()}
     g = Graph()
     for s_, p_, o_ in data:
         g.add((s_, p_, marked.get(o_, o_)))
@@ -408,48 +439,70 @@ def _add_rudof_results(report: Graph, node, nt: str, entries, shapes: Graph, ill
     rudof's RDF report has exact terms but renames blank nodes; its entries keep the
     data's and the shapes' blank node labels. Both list the results in one order.
     """
-    labels: dict[str, BNode] = {}
-    g = Graph().parse(data=nt, format="nt", bnode_context=labels)
-    by_node = {v: k for k, v in labels.items()}
-    rep = next(g.subjects(RDF.type, SH.ValidationReport), None)
-    rep_label = by_node.get(rep)
+    import pyoxigraph as ox
+    nodes: dict[str, dict[str, list]] = {}          # rudof's blank node label -> predicate -> objects
+    wanted = {str(p) for p in (SH.result, SH.focusNode, SH.value, SH.sourceConstraintComponent,
+                               SH.resultSeverity, SH.resultPath, SH.resultMessage)}
+    report_type = (str(RDF.type), ox.NamedNode(str(SH.ValidationReport)))
+    rep_label = None
+    for t in ox.parse(nt.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=False):
+        p = t.predicate.value
+        if p in wanted:                 # sh:detail results and the rest are not needed
+            nodes.setdefault(t.subject.value, {}).setdefault(p, []).append(t.object)
+        elif p == report_type[0] and t.object == report_type[1]:
+            rep_label = t.subject.value
     if rep_label is None:
         return False
-    order = re.findall(rf"^_:{re.escape(rep_label)} <{SH.result}> _:(\S+) \.$", nt, re.M)
+    order = [o.value for o in nodes.get(rep_label, {}).get(str(SH.result), []) if isinstance(o, ox.BlankNode)]
     if len(order) != len(entries):
         return False
+
+    def one(r, p: str):
+        v = r.get(p)
+        return _ox_rdflib(v[0]) if v else None
+
+    P_FOCUS, P_VALUE, P_COMPONENT, P_SEVERITY, P_PATH, P_MESSAGE = (str(p) for p in (
+        SH.focusNode, SH.value, SH.sourceConstraintComponent, SH.resultSeverity, SH.resultPath,
+        SH.resultMessage))
+    (T_RESULT, T_TYPE, T_VR, T_FOCUS, T_VALUE, T_SHAPE, T_COMPONENT, T_SEVERITY, T_PATH, T_MESSAGE,
+     VIOLATION) = (SH.result, RDF.type, SH.ValidationResult, SH.focusNode, SH.value, SH.sourceShape,
+                   SH.sourceConstraintComponent, SH.resultSeverity, SH.resultPath, SH.resultMessage,
+                   SH.Violation)
+    about_shape: dict = {}                          # shape -> (its sh:path, its sh:message values)
+    add = report.add
     for label, e in zip(order, entries):
-        r = labels[label]
-        focus = _rudof_term(g.value(r, SH.focusNode), e.focus_node)
-        value = g.value(r, SH.value)
+        r = nodes.get(label, {})
+        focus = _rudof_term(one(r, P_FOCUS), e.focus_node)
+        value = one(r, P_VALUE)
         value = _rudof_term(value, e.value) if value is not None else None
         value = ill_typed.get(value, value)
-        component = g.value(r, SH.sourceConstraintComponent)
-        severity = g.value(r, SH.resultSeverity)
-        if focus is False or value is False or component is None or str(component) != e.constraint_component:
+        component = one(r, P_COMPONENT)
+        if focus is None or focus is False or value is False or component is None \
+                or str(component) != e.constraint_component:
             return False
         shape = BNode(e.source_shape[2:]) if e.source_shape.startswith("_:") else URIRef(e.source_shape)
+        if shape not in about_shape:
+            about_shape[shape] = (shapes.value(shape, SH.path), list(shapes.objects(shape, SH.message)))
+        path, messages = about_shape[shape]
         out = BNode()
-        report.add((node, SH.result, out))
-        report.add((out, RDF.type, SH.ValidationResult))
-        report.add((out, SH.focusNode, focus))
+        add((node, T_RESULT, out))
+        add((out, T_TYPE, T_VR))
+        add((out, T_FOCUS, focus))
         if value is not None:
-            report.add((out, SH.value, value))
-        report.add((out, SH.sourceShape, shape))
-        report.add((out, SH.sourceConstraintComponent, component))
-        report.add((out, SH.resultSeverity, severity or SH.Violation))
-        path = shapes.value(shape, SH.path)
+            add((out, T_VALUE, value))
+        add((out, T_SHAPE, shape))
+        add((out, T_COMPONENT, component))
+        add((out, T_SEVERITY, one(r, P_SEVERITY) or VIOLATION))
         if path is None:
-            path = g.value(r, SH.resultPath)
+            path = one(r, P_PATH)
             if isinstance(path, BNode):
                 path = None
         if path is not None:
-            report.add((out, SH.resultPath, path))
+            add((out, T_PATH, path))
             if isinstance(path, BNode):
                 _copy_node(shapes, path, report)
-        messages = list(shapes.objects(shape, SH.message)) or list(g.objects(r, SH.resultMessage))
-        for m in messages:
-            report.add((out, SH.resultMessage, m))
+        for m in messages or [_ox_rdflib(m) for m in r.get(P_MESSAGE, [])]:
+            add((out, T_MESSAGE, m))
     return True
 
 
@@ -523,29 +576,72 @@ def _copy_node(src: Graph, node, dst: Graph) -> None:
                 todo.append(o)
 
 
-def _add_sparql_results(report: Graph, node, plan: _Plan, data_nt: str) -> None:
-    """The SPARQL-based constraints (with SPARQL-based targets) on Oxigraph, as pyshacl reports them."""
+_OX = threading.local()
+_DATA_GRAPH = "urn:tdkg:shacl:data"
+
+
+class _Fallback(Exception):
+    """The hybrid cannot answer this call as pyshacl would: pyshacl answers it."""
+
+
+def _sparql_store(mix_nt: str | None):
+    """An in-memory Oxigraph store of this thread (and process) holding the ontology mix."""
     import pyoxigraph as ox
-    store = ox.Store()
-    store.extend(ox.parse(data_nt.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=False))
+    if getattr(_OX, "pid", None) != os.getpid():
+        _OX.stores, _OX.pid = {}, os.getpid()
+    store = _OX.stores.get(hash(mix_nt))
+    if store is None:
+        if len(_OX.stores) >= 4:
+            _OX.stores.clear()
+        store = _OX.stores[hash(mix_nt)] = ox.Store()
+        if mix_nt:
+            store.extend(ox.parse(mix_nt.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES,
+                                  rename_blank_nodes=False))
+    return store
+
+
+def _add_sparql_results(report: Graph, node, plan: _Plan, data_nt: str, mix_nt: str | None) -> None:
+    """The SPARQL-based constraints (with SPARQL-based targets) on Oxigraph, as pyshacl reports them.
+
+    The data goes into a named graph of a store that holds the ontology mix; queries see
+    both as their default graph."""
+    import pyoxigraph as ox
+    store = _sparql_store(mix_nt)
+    g = ox.NamedNode(_DATA_GRAPH)
+    store.extend(ox.Quad(t.subject, t.predicate, t.object, g) for t in ox.parse(
+        data_nt.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=False))
+    try:
+        _sparql_checks(report, node, plan, store, [ox.DefaultGraph(), g])
+    finally:
+        store.clear_graph(g)
+
+
+def _sparql_checks(report: Graph, node, plan: _Plan, store, dataset: list) -> None:
     for check in plan.checks:
         focus: set = set()
         for kind, arg in check.targets:
-            focus |= _target_nodes(store, kind, arg)
+            focus |= _target_nodes(store, kind, arg, dataset)
         if not focus:
             continue
-        values = " ".join(_ox_text(n) for n in sorted(focus, key=str))
+        if any(isinstance(n, BNode) for n in focus):
+            raise _Fallback("a blank focus node cannot be pre-bound in SPARQL (VALUES)")
+        values = " ".join(_rdflib_text(n) for n in sorted(focus, key=str))
         for c, query, messages in check.constraints:
-            solutions = store.query(_bind_this(query, values))
+            solutions = store.query(_bind_this(query, values), default_graph=dataset)
             names = [v.value for v in solutions.variables]
+            seen = set()                # a triple in both the data and the mix: one solution
             for sol in solutions:
                 bound = {var: _ox_rdflib(sol[var]) for var in names if sol[var] is not None}
+                key = tuple(sorted(bound.items()))
+                if key in seen:
+                    continue
+                seen.add(key)
                 this = bound.get("this")
                 if this is None or this not in focus:
                     continue
                 failure = bound.get("failure")
                 if isinstance(failure, Literal) and failure.toPython() is True:
-                    raise RuntimeError(f"SPARQL constraint {c} reported a failure for {this}")
+                    raise _Fallback(f"SPARQL constraint {c} reported a failure for {this}")
                 out = BNode()
                 report.add((node, SH.result, out))
                 report.add((out, RDF.type, SH.ValidationResult))
@@ -566,9 +662,9 @@ def _add_sparql_results(report: Graph, node, plan: _Plan, data_nt: str) -> None:
                                 if isinstance(m, Literal) and m.language else Literal(text)))
 
 
-def _target_nodes(store, kind, arg) -> set:
+def _target_nodes(store, kind, arg, dataset: list) -> set:
     if kind == "sparql":
-        return {_ox_rdflib(s["this"]) for s in store.query(arg) if s["this"] is not None}
+        return {_ox_rdflib(s["this"]) for s in store.query(arg, default_graph=dataset) if s["this"] is not None}
     if kind == SH.targetNode:
         return {arg}
     if kind == SH.targetClass:
@@ -578,7 +674,7 @@ def _target_nodes(store, kind, arg) -> set:
         q = f"SELECT DISTINCT ?this WHERE {{ ?this {_rdflib_text(arg)} ?o }}"
     else:
         q = f"SELECT DISTINCT ?this WHERE {{ ?s {_rdflib_text(arg)} ?this }}"
-    return {_ox_rdflib(s["this"]) for s in store.query(q)}
+    return {_ox_rdflib(s["this"]) for s in store.query(q, default_graph=dataset)}
 
 
 def _bind_this(query: str, values: str) -> str:
@@ -590,10 +686,6 @@ def _bind_this(query: str, values: str) -> str:
 
 def _rdflib_text(t) -> str:
     return f"_:{t}" if isinstance(t, BNode) else t.n3()
-
-
-def _ox_text(t) -> str:
-    return _rdflib_text(t)
 
 
 def _ox_rdflib(x):
@@ -671,20 +763,30 @@ def _pick_message(messages, lang: str) -> str:
 
 
 def validate_batch(graphs: list[Graph]) -> list[Report]:
-    """Validate several article graphs: one pyshacl call when all conform, else one each."""
+    """Validate several article graphs in one engine call; re-check alone only the articles
+    that hold a node with a violation.
+
+    A batch's union can break a shape no single article breaks (one person named by two
+    articles under two spellings has two Arabic labels), so an article is judged alone
+    when the union's report names one of its nodes, and from the union's report otherwise.
+    """
     if not graphs:
         return []
     union = Graph()
     for g in graphs:
         union += g
     report = validate(union)
-    if report.conforms and len(graphs) > 1:
-        # warnings still belong to their article
-        return [Report(True, [f for f in report.findings if (URIRef(f.focus), None, None) in g])
-                for g in graphs]
     if len(graphs) == 1:
         return [report]
-    return [validate(g) for g in graphs]
+    bad = {URIRef(f.focus) for f in report.violations}
+    out = []
+    for g in graphs:
+        subjects = set(g.subjects())
+        if bad & subjects:
+            out.append(validate(g))
+        else:                                   # warnings still belong to their article
+            out.append(Report(True, [f for f in report.findings if URIRef(f.focus) in subjects]))
+    return out
 
 
 # ---------------------------------------------------------------- users' files
