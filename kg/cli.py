@@ -83,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--no-validate", action="store_true", help="skip the SHACL gate (faster)")
     sp.add_argument("--skip-unchanged", action="store_true",
                     help="skip articles whose text is already stored unchanged")
-    sp.add_argument("--batch", type=int, default=32, help="articles per transaction (default 32)")
+    sp.add_argument("--batch", type=int, default=128, help="articles per transaction and SHACL call (default 128)")
     sp.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                     help="worker processes extracting and validating (default: the number of cores)")
     sp.add_argument("--quiet", action="store_true", help="no progress bar")

@@ -196,7 +196,7 @@ def _work(files: list[Path]):
     return process(files, _WORKER["validate"], _WORKER["stored"])
 
 
-def load(store: Store, paths: Iterable[str | Path], *, validate: bool = True, batch_size: int = 32,
+def load(store: Store, paths: Iterable[str | Path], *, validate: bool = True, batch_size: int = 128,
          skip_unchanged: bool = False, progress: bool = True, graph: str | None = None,
          input_format: str | None = None, jobs: int = 1,
          on_outcome: Callable[[Outcome], None] | None = None) -> LoadReport:
