@@ -296,8 +296,8 @@ def _name_run(s: Sentence, i: int, max_len: int = 4) -> int:
                 k = j
                 while k < len(toks) and k - j < 2 and _family_word(s, k):
                     k += 1
-                if k > j and _boundary(s, k):
-                    j = k
+                if k > j and (_boundary(s, k) or any(st in reserved_stems() for st in toks[k].stems)):
+                    j = k                     # "… أحمد الهناندة مذكرة تفاهم": a lexicon word ends it too
             break
         j += 1
     # "عمرو طلعت أهمية اللقاء": a third word followed by a definite noun is the next phrase

@@ -124,3 +124,9 @@ def test_shortened_org_name_is_the_same_body_even_as_a_party():
     (org,) = [o for o in r.organizations if o.country == "TN"]
     assert "اتحاد التكنولوجيا التونسي" in org.alt_labels
     assert f"org:{org.key}" in r.agreements[0].parties and len(g) > 20
+
+
+def test_vague_sources_are_no_person_and_a_family_name_may_precede_a_cue():
+    r = extract_text("وقالت مصادر مطلعة إن الوزيرين سيلتقيان. وقع وزير الاتصالات المصري عمرو طلعت "
+                     "ونظيره الأردني أحمد الهناندة مذكرة تفاهم.", "t9")
+    assert [(p.label, p.country) for p in r.persons] == [("عمرو طلعت", "EG"), ("أحمد الهناندة", "JO")]

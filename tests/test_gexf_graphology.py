@@ -171,9 +171,6 @@ def test_edge_attributes_values_and_types(parsed):
     assert weights[frozenset(("EG", "PS"))] == 3 and weights[frozenset(("EG", "SA"))] == 2
 
 
-@pytest.mark.xfail(strict=True, reason="kg/gexf.py declares attribute ids n0…/e0…; graphology-gexf (and so "
-                   "Gephi Lite) keys attributes by the id unless it is numeric, so they show as n0, n1, … "
-                   "instead of label_ar, degree, …: reported, remove this mark once gexf.py is fixed")
 def test_attribute_names_are_the_networkx_names(parsed):
     G, _, out, _ = parsed
     viz = {"label", "color", "size", "x", "y", "z", "weight", "thickness"}
