@@ -48,6 +48,7 @@ import resource
 import subprocess
 import sys
 import time
+import warnings
 from importlib import metadata
 from itertools import islice
 from pathlib import Path
@@ -345,7 +346,9 @@ def ig_eigenvector(g) -> list[float]:
                 out[v] = share / math.sqrt(2)
             continue
         sub = g.induced_subgraph(members)
-        ev = sub.eigenvector_centrality(weights="weight", scale=True)
+        with warnings.catch_warnings():     # "some centralities are nearly zero": far periphery, expected
+            warnings.simplefilter("ignore", RuntimeWarning)
+            ev = sub.eigenvector_centrality(weights="weight", scale=True)
         norm = math.sqrt(sum(x * x for x in ev)) or 1.0
         for v, x in zip(members, ev):
             out[v] = abs(x) / norm * share
@@ -419,6 +422,9 @@ def phase_networkx(a) -> dict:
         _record(out, name, s, CPU["last"])
         out["values"][name] = [vals[v] for v in nodes]
         log(f"networkx: {name} {s:.2f} s")
+    # reference only (not in the totals): the same Louvain with another seed, for its own spread
+    vals = M.communities(G, seed=M.SEED + 1)
+    out["values"]["community_other_seed"] = [vals[v] for v in nodes]
     # reference only (not in the totals): PageRank converged far tighter than NetworkX's default
     # (its stop rule is an L1 change below n x 1e-6, i.e. 0.1 over 100,000 nodes)
     vals, s = _timed(nx.pagerank, G, alpha=0.85, weight="weight", tol=1e-12, max_iter=10_000)
@@ -496,6 +502,7 @@ def phase_igraph(a) -> dict:
         out["values"][name] = list(vals)
         log(f"igraph: {name} {s:.2f} s")
 
+    out["values"]["community_other_seed"] = ig_communities(g, nodes, M.SEED + 1)
     # PRPACK (igraph's default PageRank) runs OpenMP loops: on a busy 2-core machine its threads
     # spin; ARPACK is single-threaded. Timed for the report, not in the totals.
     vals, s = _timed(lambda: g.pagerank(weights="weight", damping=0.85, implementation="arpack"))
@@ -584,6 +591,29 @@ def _top(vals, k: int = 10) -> set[int]:
     return set(sorted(range(len(vals)), key=lambda i: (-vals[i], i))[:k])
 
 
+def _spearman(a, b) -> float:
+    """Spearman rank correlation (average ranks for ties)."""
+    def ranks(x):
+        order = sorted(range(len(x)), key=lambda i: x[i])
+        r = [0.0] * len(x)
+        i = 0
+        while i < len(order):
+            j = i
+            while j + 1 < len(order) and x[order[j + 1]] == x[order[i]]:
+                j += 1
+            for t in range(i, j + 1):
+                r[order[t]] = (i + j) / 2
+            i = j + 1
+        return r
+    ra, rb = ranks(a), ranks(b)
+    n = len(a)
+    ma, mb = sum(ra) / n, sum(rb) / n
+    cov = sum((x - ma) * (y - mb) for x, y in zip(ra, rb))
+    va = math.sqrt(sum((x - ma) ** 2 for x in ra))
+    vb = math.sqrt(sum((y - mb) ** 2 for y in rb))
+    return cov / (va * vb) if va and vb else float("nan")
+
+
 def _diff(a, b) -> float:
     return max((abs(x - y) for x, y in zip(a, b)), default=0.0)
 
@@ -624,6 +654,7 @@ def agreement(G, nxr: dict, igr: dict) -> dict:
                  else list(zip(iv["closeness_probe"], [piv[i] for i in probe])))
         pos = [(x, y) for x, y in pairs if x > 0]
         out[key] = {"on": "full" if "closeness" in iv else "probe",
+                    "spearman": _spearman([x for x, _ in pairs], [y for _, y in pairs]),
                     "max_abs_diff": max(abs(x - y) for x, y in pairs),
                     "max_rel_diff": max((abs(x - y) / x for x, y in pos), default=0.0),
                     "mean_rel_diff": sum(abs(x - y) / x for x, y in pos) / max(1, len(pos)),
@@ -634,6 +665,12 @@ def agreement(G, nxr: dict, igr: dict) -> dict:
                         "modularity_nx": g.modularity(cn, weights="weight"),
                         "modularity_ig": g.modularity(ci, weights="weight"),
                         "nmi": ig.compare_communities(cn, ci, method="nmi"),
+                        "nmi_nx_other_seed": ig.compare_communities(cn, nv["community_other_seed"], method="nmi")
+                        if "community_other_seed" in nv else None,
+                        "nmi_ig_other_seed": ig.compare_communities(ci, iv["community_other_seed"], method="nmi")
+                        if "community_other_seed" in iv else None,
+                        "modularity_nx_other_seed": g.modularity(nv["community_other_seed"], weights="weight")
+                        if "community_other_seed" in nv else None,
                         "largest_nx": cn.count(0), "largest_ig": ci.count(0)}
     return out
 
@@ -679,7 +716,9 @@ def render(R: dict) -> str:
     w("")
     w(f"Run {R['date']} on {R['machine']}; networkx {nxr['version']}, igraph {igr['version']} "
       f"(python-igraph, C core), scipy {R['versions'].get('scipy', '?')}, numpy {R['versions'].get('numpy', '?')}.")
-    w(f"Command: `{R['command']}` (total wall time {R['wall_s'] / 60:.1f} min).")
+    w(f"Command: `{R['command']}` (wall time {R['wall_s'] / 60:.1f} min"
+      + ("; the network was built and cached by an earlier run of the same command without `--reuse`, "
+         "whose extraction figures are quoted below)." if R.get("reused") else ")."))
     w("")
     w(f"**Network**: the actor network (`kg.network.actors_network`) of {st['articles']:,} synthetic articles "
       f"(`bench.corpus.generate`, seed {R['seed']}) extracted with `kg.extract.extract_text` in {R['workers']} "
@@ -723,7 +762,10 @@ def render(R: dict) -> str:
         "closeness": lambda a: (f"on {'the same ' + str(nxr['notes']['closeness']['probe_nodes']) + ' sampled nodes' if a['on'] == 'probe' else 'all nodes'}: "
                                 f"max abs diff {a['max_abs_diff']:.2g} (max value {a['max_value']:.3g})"),
         "community": lambda a: (f"{a['n_nx']:,} vs {a['n_ig']:,} communities; modularity {a['modularity_nx']:.4f} vs "
-                                f"{a['modularity_ig']:.4f}; NMI {a['nmi']:.3f}; largest {a['largest_nx']:,} vs {a['largest_ig']:,}"),
+                                f"{a['modularity_ig']:.4f}; NMI {a['nmi']:.3f}; largest {a['largest_nx']:,} vs {a['largest_ig']:,}"
+                                + (f" (the spread of each engine alone, seed 42 vs 43: NMI NetworkX {a['nmi_nx_other_seed']:.3f}, "
+                                   f"igraph {a['nmi_ig_other_seed']:.3f}; NetworkX modularity {a['modularity_nx_other_seed']:.4f})"
+                                   if a.get("nmi_nx_other_seed") is not None else "")),
     }
 
     def cell(r, m):
@@ -752,6 +794,7 @@ def render(R: dict) -> str:
         w(f"| *proposal*: closeness from {k:,} pivots (`ig_closeness_pivots`) | – | {cell(igr, key)} | | "
           f"vs exact closeness on {'all nodes' if cp['on'] == 'full' else 'the ' + str(nxr['notes']['closeness']['probe_nodes']) + ' sampled nodes'}: "
           f"max abs diff {cp['max_abs_diff']:.2g}, mean rel diff {cp['mean_rel_diff']:.2%}, max rel diff {cp['max_rel_diff']:.2%}"
+          + (f", Spearman {cp['spearman']:.4f}" if cp.get("spearman") is not None else "")
           + (f", top-10 overlap {cp['top10_overlap']}/10" if cp.get("top10_overlap") is not None else "") + " |")
     pa = igr["notes"]["pagerank_arpack"]
     w(f"| *option*: PageRank, `implementation='arpack'` | – | {pa['s']:.2f} ({pa['cpu']:.2f} CPU) | | "
@@ -847,6 +890,9 @@ def main(argv=None) -> int:
     ap.add_argument("--results", default=str(ROOT / "bench" / "RESULTS.md"))
     ap.add_argument("--no-results", action="store_true", help="do not write RESULTS.md")
     ap.add_argument("--build-only", action="store_true", help="build and cache the network, then stop")
+    ap.add_argument("--render-only", action="store_true", help="rewrite the RESULTS.md section from OUT/analysis.json")
+    ap.add_argument("--from-dumps", action="store_true",
+                    help="reuse the engines' dumps of the last run (OUT/analysis-*.pkl): agreement and report only")
     ap.add_argument("--phase", choices=("networkx", "igraph"), help=argparse.SUPPRESS)
     ap.add_argument("--graph", help=argparse.SUPPRESS)
     ap.add_argument("--dump", help=argparse.SUPPRESS)
@@ -863,12 +909,18 @@ def main(argv=None) -> int:
     except ImportError:
         print("igraph is missing: pip install -e '.[bench]' (or pip install igraph)", file=sys.stderr)
         return 2
+    if a.render_only:
+        R = json.loads((Path(a.out) / "analysis.json").read_text())
+        write_section(Path(a.results), render(R))
+        log(f"section written to {a.results}")
+        return 0
     t_all = time.perf_counter()
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
     graph = out / f"analysis-graph-{a.nodes}-{a.seed}.pkl"
     meta = graph.with_suffix(".json")
-    if a.reuse and graph.exists() and meta.exists():
+    reused = a.reuse and graph.exists() and meta.exists()
+    if reused:
         st = json.loads(meta.read_text())
         with open(graph, "rb") as f:
             G = pickle.load(f)
@@ -886,8 +938,13 @@ def main(argv=None) -> int:
     if a.build_only:
         return 0
 
-    nxr = run_child("networkx", a, graph, out / "analysis-networkx.pkl")
-    igr = run_child("igraph", a, graph, out / "analysis-igraph.pkl")
+    if a.from_dumps:
+        nxr, igr = (pickle.loads((out / f"analysis-{e}.pkl").read_bytes()) for e in ("networkx", "igraph"))
+        prev = json.loads((out / "analysis.json").read_text())
+        nxr["wall_s"], igr["wall_s"] = prev["networkx"]["wall_s"], prev["igraph"]["wall_s"]
+    else:
+        nxr = run_child("networkx", a, graph, out / "analysis-networkx.pkl")
+        igr = run_child("igraph", a, graph, out / "analysis-igraph.pkl")
     ag = agreement(G, nxr, igr)
     from kg import measures as M
     R = {"date": dt.date.today().isoformat(), "machine": machine(), "versions": _versions(),
@@ -897,6 +954,9 @@ def main(argv=None) -> int:
          "networkx": {k: v for k, v in nxr.items() if k != "values"},
          "igraph": {k: v for k, v in igr.items() if k != "values"}, "agreement": ag}
     R["wall_s"] = time.perf_counter() - t_all
+    R["reused"] = bool(reused)
+    if a.from_dumps:                    # the run that made the dumps
+        R.update({k: prev[k] for k in ("command", "wall_s", "reused", "date", "machine")})
     (out / "analysis.json").write_text(json.dumps(R, ensure_ascii=False, indent=1))
     section = render(R)
     print(section)

@@ -315,7 +315,7 @@ PHASES = {"extract": phase_extract, "load": phase_load, "rdflib": phase_rdflib,
           "oxigraph": phase_oxigraph, "shacl": phase_shacl}
 
 
-def run_child(out: Path, phase: str, **kw) -> dict:
+def run_child(out: Path, phase: str, env: dict | None = None, **kw) -> dict:
     """Run one phase in a fresh interpreter; its JSON result comes back through a file."""
     res = out / f"phase-{phase}-{kw.get('tag', '')}.json"
     cmd = [sys.executable, str(Path(__file__).resolve()), "--phase", phase, "--out", str(out),
@@ -329,7 +329,7 @@ def run_child(out: Path, phase: str, **kw) -> dict:
         else:
             cmd += [f"--{k.replace('_', '-')}", str(v)]
     t0, c0, b0 = time.perf_counter(), cpu_s(resource.RUSAGE_CHILDREN), busy_s()
-    subprocess.run(cmd, check=True, cwd=ROOT)
+    subprocess.run(cmd, check=True, cwd=ROOT, env={**os.environ, **(env or {})})
     wall = time.perf_counter() - t0
     mine = cpu_s(resource.RUSAGE_CHILDREN) - c0
     r = json.loads(res.read_text(encoding="utf-8"))
@@ -358,7 +358,12 @@ def machine() -> dict:
                 ram = f"{int(line.split()[1]) / 2**20:.1f} GiB"
     except OSError:
         pass
-    vers = {p: metadata.version(p) for p in ("pyoxigraph", "rdflib", "pyshacl")}
+    vers = {}
+    for p in ("pyoxigraph", "rdflib", "pyshacl", "pyrudof"):
+        try:
+            vers[p] = metadata.version(p)
+        except metadata.PackageNotFoundError:
+            vers[p] = "not installed"
     try:
         commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
                                 text=True).stdout.strip()
@@ -410,39 +415,53 @@ def orchestrate(a) -> dict:
     log(f"  {e['articles_per_s']:.1f} articles/s in one process; {e['pool']['articles_per_s']:.1f} "
         f"with {e['pool']['workers']} workers; {len(e['exceptions'])} exceptions")
 
+    import inspect
+    import kg.loader
+    bs0 = inspect.signature(kg.loader.load).parameters["batch_size"].default
+    R["default_batch"] = bs0
+    try:
+        from kg.shacl import shacl_engine
+        R["machine"]["shacl_engine"] = shacl_engine()
+    except ImportError:
+        R["machine"]["shacl_engine"] = "pyshacl"
     sizes = sorted({s for s in (1000, 5000, a.n) if s <= a.n})
     R["load_plain"] = {}
     nq = out / "store.nq"
     for s in sizes:
-        log(f"phase 2/5: load without the gate, {s:,} articles, batch 32")
-        R["load_plain"][s] = run_child(out, "load", n=s, tag=f"plain-{s}", batch_size=32,
+        log(f"phase 2/5: load without the gate, {s:,} articles, batch {bs0}")
+        R["load_plain"][s] = run_child(out, "load", n=s, tag=f"plain-{s}", batch_size=bs0,
                                        tick=1000, export=str(nq) if s == a.n else "")
         r = R["load_plain"][s]
         log(f"  {r['articles_per_s']:.1f} articles/s, {r['triples_per_s']:,.0f} triples/s, "
             f"peak {r['rss_peak_mb']:.0f} MB")
-    for bs in (128, 512):
+    for bs in [b for b in a.plain_batches if b != bs0]:
         log(f"phase 2/5: load without the gate, {a.n:,} articles, batch {bs}")
         R["load_plain"][f"{a.n}@{bs}"] = run_child(out, "load", n=a.n, tag=f"plain-{a.n}-{bs}",
                                                    batch_size=bs, tick=2000)
 
-    log(f"phase 2/5: load without the gate, {a.n:,} articles, batch 32, store flushed every 1,000")
-    R["load_plain"][f"{a.n}@32+flush"] = run_child(out, "load", n=a.n, tag=f"plain-{a.n}-flush",
-                                                   batch_size=32, tick=2000, flush_every=1000)
+    if a.flush_variant:
+        log(f"phase 2/5: load without the gate, {a.n:,} articles, batch {bs0}, store flushed every 1,000")
+        R["load_plain"][f"{a.n}@{bs0}+flush"] = run_child(out, "load", n=a.n, tag=f"plain-{a.n}-flush",
+                                                          batch_size=bs0, tick=2000, flush_every=1000)
 
     # the gated load: on N, or on a subset when N would take longer than the budget
     plain = R["load_plain"][a.n]
-    log("phase 3/5: gate calibration (pyshacl, 128 articles)")
+    log(f"phase 3/5: gate calibration ({a.shacl_n} articles)")
     R["shacl"] = run_child(out, "shacl", n=min(a.shacl_n, a.n), tag="peer", batches=[32, 128])
-    gate_rate = R["shacl"]["batch_32"]["articles_per_s"]
+    if R["machine"]["shacl_engine"] != "pyshacl":
+        log(f"phase 3/5: the same with pyshacl ({a.shacl_n // 2} articles)")
+        R["shacl_pyshacl"] = run_child(out, "shacl", env={"TDKG_SHACL_ENGINE": "pyshacl"},
+                                       n=min(a.shacl_n // 2, a.n), tag="peer-pyshacl", batches=[32])
+    gate_rate = R["shacl"][f"batch_{bs0 if bs0 in (32, 128) else 32}"]["articles_per_s"]
     est = a.n / plain["articles_per_s"] + a.n / gate_rate
     gated_n = a.n if est <= a.gate_budget else min(a.n, a.gate_subset)
     R["gated_estimate_s"] = est
     R["gated_n"] = gated_n
-    log(f"  gate {gate_rate:.1f} articles/s batched (32): gated load of {a.n:,} estimated "
+    log(f"  gate {gate_rate:.1f} articles/s batched: gated load of {a.n:,} estimated "
         f"{est / 60:.0f} min -> measuring it on {gated_n:,} articles")
     R["load_gated"] = {}
-    for bs in (32, 128, 512):
-        n = gated_n if bs == 32 else min(gated_n, a.gate_batch_n)
+    for bs in sorted({32, 128, 512, bs0}):
+        n = gated_n if bs == bs0 else min(gated_n, a.gate_batch_n)
         log(f"phase 4/5: load with the gate, {n:,} articles, batch {bs}")
         R["load_gated"][bs] = run_child(out, "load", n=n, tag=f"gated-{n}-{bs}", batch_size=bs,
                                         validate=True, tick=250)
@@ -471,7 +490,8 @@ def render(R: dict) -> str:
     lp = {str(k): v for k, v in R["load_plain"].items()}
     plain = lp[str(n)]
     lg = {str(k): v for k, v in R["load_gated"].items()}
-    g32 = lg["32"]
+    bs0 = str(R.get("default_batch", 32))
+    g32 = lg[bs0]
     best_bs = max(lg, key=lambda k: lg[k].get("articles_per_cpu_s", lg[k]["articles_per_s"]))
     rd, ox = R["rdflib"], R["oxigraph"]
     sh = R["shacl"]
@@ -497,7 +517,9 @@ def render(R: dict) -> str:
       f"time, all threads) are what one uncontended core would do, and the verdicts use them.")
     w("")
     w(f"Machine: {m['nproc']} cores, {m['cpu']}, {m['ram']} RAM; Python {m['python']}; "
-      f"pyoxigraph {m['pyoxigraph']}, rdflib {m['rdflib']}, pyshacl {m['pyshacl']}; "
+      f"pyoxigraph {m['pyoxigraph']}, rdflib {m['rdflib']}, pyshacl {m['pyshacl']}, pyrudof "
+      f"{m.get('pyrudof', '?')}; SHACL engine "
+      f"{m.get('shacl_engine', 'pyshacl')}; "
       f"{m['os']}; {m['date']}; commit {m['commit']}.")
     w("")
     w("### Targets")
@@ -509,7 +531,7 @@ def render(R: dict) -> str:
     bg = lg[best_bs]
     w(f"| load ≥ {TARGET_LOAD} articles/s, with the SHACL gate (the default) | "
       f"{g32.get('articles_per_cpu_s', 0):.1f} per CPU-second, {g32['articles_per_s']:.1f}/s wall "
-      f"(batch 32, {g32['articles']:,} articles); best batch size {best_bs}: "
+      f"(batch {bs0}, the loader's default; {g32['articles']:,} articles); best batch size {best_bs}: "
       f"{bg['articles_per_s']:.1f}/s wall | {yes(bg.get('articles_per_cpu_s', 0) >= TARGET_LOAD)} |")
     w(f"| load ≥ {TARGET_LOAD} articles/s, without the gate (`--no-validate`) | "
       f"{plain.get('articles_per_cpu_s', 0):.0f} per CPU-second, {plain['articles_per_s']:.0f}/s wall "
@@ -569,20 +591,19 @@ def render(R: dict) -> str:
     for k in sorted(lg, key=int):
         row("SHACL gate", lg[k])
     w("")
-    w(f"The gate's share of the gated load (batch 32): {100 * gate_share:.0f} % of the time; "
+    w(f"The gate's share of the gated load (batch {bs0}): {100 * gate_share:.0f} % of the time; "
       f"without it the same articles load {plain['articles_per_s'] / g32['articles_per_s']:.0f}× faster. "
       f"Best gated batch size: {best_bs} ({lg[best_bs]['articles_per_s']:.1f} articles/s). "
       f"\"extract\" is read + `extract_text` + `article_graph`; \"write\" is `Store.replace_graphs` "
-      f"(one SPARQL update per batch). Memory against corpus size (no gate, batch 32): "
+      f"(one SPARQL update per batch). Memory against corpus size (no gate, batch {bs0}): "
       + ", ".join(f"{int(k):,} → {lp[k]['rss_peak_mb']:.0f} MB" for k in sorted(
           (k for k in lp if "@" not in k), key=int)) + ".")
     w("")
     fl = next((v for k, v in lp.items() if v.get("flush_every")), None)
     if fl:
-        w(f"Memory grows with the number of articles written because the on-disk store keeps its "
-          f"write buffers (RocksDB memtables) until it is flushed; the loader flushes only at the end. "
-          f"The variant that calls `Store.flush()` every {fl['flush_every']:,} articles (bench "
-          f"instrumentation, not the loader's behaviour) peaks at {fl['rss_peak_mb']:.0f} MB for "
+        w(f"The on-disk store keeps its write buffers (RocksDB memtables) in memory until it is "
+          f"flushed. The variant that also calls `Store.flush()` every {fl['flush_every']:,} articles "
+          f"(bench instrumentation) peaks at {fl['rss_peak_mb']:.0f} MB for "
           f"{fl['articles']:,} articles, at {fl['articles_per_s']:.1f} articles/s "
           f"(flushes {fl['split_s'].get('flush', 0):.1f} s in all).")
         w("")
@@ -618,17 +639,22 @@ def render(R: dict) -> str:
       f"at {plain['triples_per_s'] / rd['triples_per_s']:.2f}× rdflib's parse rate: the store is not "
       f"the bottleneck.")
     w("")
-    w(f"Gate peer, pyshacl on the same {sh['articles']} article graphs ({sh['triples']:,} triples; "
-      f"others {sh.get('others_cores', 0):.1f} cores):")
+    w(f"Gate peer: the gate one article per call against batched calls, on the same article "
+      f"graphs (the first {sh['articles']}; others {sh.get('others_cores', 0):.1f} cores):")
     w("")
-    w("| gate call | articles/s wall | articles per CPU-s | seconds |")
-    w("|---|---|---|---|")
-    w(f"| one article per call (`validate`) | {sh['per_article']['articles_per_s']:.1f} | "
-      f"{sh['per_article'].get('articles_per_cpu_s', 0):.1f} | {sh['per_article']['seconds']:.1f} |")
-    for k in sh:
-        if k.startswith("batch_"):
-            w(f"| {k.split('_')[1]} articles per call (`validate_batch`) | {sh[k]['articles_per_s']:.1f} | "
-              f"{sh[k].get('articles_per_cpu_s', 0):.1f} | {sh[k]['seconds']:.1f} |")
+    w("| engine | gate call | articles | articles/s wall | articles per CPU-s | seconds |")
+    w("|---|---|---|---|---|---|")
+    for eng, shx in ((m.get("shacl_engine", "pyshacl"), sh), ("pyshacl", R.get("shacl_pyshacl"))):
+        if not shx:
+            continue
+        w(f"| {eng} | one article per call (`validate`) | {shx['articles']} | "
+          f"{shx['per_article']['articles_per_s']:.1f} | "
+          f"{shx['per_article'].get('articles_per_cpu_s', 0):.1f} | {shx['per_article']['seconds']:.1f} |")
+        for k in shx:
+            if k.startswith("batch_"):
+                w(f"| {eng} | {k.split('_')[1]} articles per call (`validate_batch`) | {shx['articles']} | "
+                  f"{shx[k]['articles_per_s']:.1f} | {shx[k].get('articles_per_cpu_s', 0):.1f} | "
+                  f"{shx[k]['seconds']:.1f} |")
     w("")
     if e["exceptions"]:
         groups: dict[str, list] = {}
@@ -698,6 +724,10 @@ def main(argv=None) -> int:
                     help="articles for the gated batch-size trials (128, 512)")
     ap.add_argument("--shacl-n", type=int, default=128)
     ap.add_argument("--keep-nquads", action="store_true")
+    ap.add_argument("--plain-batches", default="128,512",
+                    help="extra batch sizes for the ungated load of N (comma-separated; empty: none)")
+    ap.add_argument("--flush-variant", action="store_true",
+                    help="also load N with Store.flush() every 1,000 articles (memory diagnosis)")
     ap.add_argument("--code", help="import kg/ from this frozen copy (sets TDKG_BENCH_CODE for phases)")
     ap.add_argument("--render-only", action="store_true", help="rewrite RESULTS.md from results.json")
     # internal: one phase in a child process
@@ -717,6 +747,7 @@ def main(argv=None) -> int:
         # restart so that this process, too, imports kg from the frozen copy
         os.execv(sys.executable, [sys.executable, str(Path(__file__).resolve()),
                                   *_without_code(sys.argv[1:] if argv is None else argv)])
+    a.plain_batches = [int(x) for x in a.plain_batches.split(",") if x.strip()]
     if a.phase:
         a.batches = [int(x) for x in a.batches.split(",") if x]
         result = PHASES[a.phase](a)
