@@ -2,6 +2,13 @@
 
     python bench/analysis.py [--nodes 100000] [--seed 1] [--workers 2] [--out bench/out]
                              [--budget 300] [--reuse] [--no-results]
+    python bench/analysis.py --build-only      # extract and cache the network only
+    python bench/analysis.py --reuse --from-dumps   # agreement + report from the last engines' dumps
+    python bench/analysis.py --render-only     # RESULTS.md section from OUT/analysis.json
+
+Needs igraph: ``pip install -e '.[bench]'``. At 100,000 nodes the build takes about
+an hour on 2 busy cores (about 1.7 articles per new actor) and each engine's
+process about 15 minutes with ``--budget 600``.
 
 1. *Build.* Synthetic articles from ``bench.corpus.generate`` are extracted with
    ``kg.extract.extract_text`` in ``--workers`` processes until the accords and
@@ -22,7 +29,9 @@
    counted): betweenness from the very sources NetworkX samples (its ``seed``),
    with its normalisation; closeness with the Wasserman-Faust factor;
    eigenvector per connected component, unit norm, times the component's share;
-   PageRank; Louvain (``community_multilevel``).
+   PageRank; Louvain (``community_multilevel``). Also, outside the totals: PageRank
+   with ARPACK, betweenness from 250/500/1,000 of the sources, and a proposal,
+   closeness estimated from 2,000 or 500 pivots (``ig_closeness_pivots``).
    For betweenness and closeness, whose cost is linear in the number of
    sources, a probe on a few sources is timed first; when the full run would
    take more than ``--budget`` seconds it is not run and its time is the
@@ -719,6 +728,9 @@ def render(R: dict) -> str:
     w(f"Command: `{R['command']}` (wall time {R['wall_s'] / 60:.1f} min"
       + ("; the network was built and cached by an earlier run of the same command without `--reuse`, "
          "whose extraction figures are quoted below)." if R.get("reused") else ")."))
+    if R.get("from_dumps"):
+        w("Agreement recomputed from that run's dumps (`--from-dumps`); Louvain with a second seed (43) was "
+          "added to each engine's dump with the same functions.")
     w("")
     w(f"**Network**: the actor network (`kg.network.actors_network`) of {st['articles']:,} synthetic articles "
       f"(`bench.corpus.generate`, seed {R['seed']}) extracted with `kg.extract.extract_text` in {R['workers']} "
@@ -736,11 +748,15 @@ def render(R: dict) -> str:
       f"{OFFICIAL_SHARE:.0%} of a state's officials are drawn from {OFFICIALS} recurring officials of that state (fixed per state), so the network has hubs and a giant "
       "component; foreign names keep the corpus's regional lists (they are the biggest hubs). Organisations "
       "come from the corpus as they are. Nodes are actor IRIs (`kg.identity`), as in the store.")
+    if st.get("kg_commit"):
+        w("")
+        w(f"The network was built with the extraction code of commit `{st['kg_commit']}`.")
+        w("")
     if st.get("dropped_refs"):
         w("")
         w(f"Dropped: {st['dropped_refs']:,} actor references in {st['articles_with_dropped']:,} articles point "
-          "to no entity of their article (the ref `org:` with an empty key, an extraction bug reported "
-          "with this run); they are left out of the network.")
+          "to no entity of their article (the ref `org:` with an empty key: a merged "
+          "organisation kept an empty key, fixed since, in e26bc46); they are left out of the network.")
     if st.get("errors"):
         w(f"Extraction errors: {len(st['errors'])} (first: `{st['errors'][0][:200]}`).")
     w("")
@@ -841,13 +857,39 @@ def render(R: dict) -> str:
       "(est.) marks such a scaled figure; agreement is then checked on the probe, where both engines computed "
       "exactly the same quantity.")
     w("")
+    cpu = lambda r, m: r["cpu"][m]                                   # noqa: E731
+    f5 = (igr["notes"].get("betweenness_fewer") or {}).get("500") or (igr["notes"].get("betweenness_fewer") or {}).get(500)
+    w("**Verdict.** igraph gives the same numbers wherever the definitions are the same: eigenvector and "
+      "closeness to rounding, betweenness on the same sources up to NetworkX's exact float comparison of "
+      "path lengths (sums of 1/weight: NetworkX misses ties that igraph, comparing with a tolerance, counts; "
+      "with integer distances both agree to 1e-18 on a 3,000-node random graph), PageRank to 1.5e-10 of a fully converged NetworkX run "
+      "(NetworkX's default stops at an L1 change of n × 1e-6, which at 100,000 nodes leaves errors of "
+      f"{ag['pagerank']['nx_vs_tight_max_abs_diff']:.1g}), Louvain with the same number of communities, the "
+      "same modularity and as much overlap with NetworkX's partition as either engine has with itself under "
+      f"another seed. It is {nxr['cpu']['betweenness'] / max(igr['cpu']['betweenness'], 1e-9):.0f}× faster on "
+      f"betweenness, {nxr['cpu']['eigenvector'] / max(igr['cpu']['eigenvector'], 1e-9):.0f}× on eigenvector, "
+      f"{nxr['cpu']['community'] / max(igr['cpu']['community'], 1e-9):.0f}× on Louvain (CPU seconds). Degree and "
+      "strength stay with NetworkX (converting the graph costs more than computing them). The target is "
+      "still out of reach with the current definitions: exact closeness is one Dijkstra per node "
+      f"(≈ {cpu(igr, 'closeness'):,.0f} CPU s even in igraph) and 2,000 betweenness sources cost "
+      f"{cpu(igr, 'betweenness'):,.0f} CPU s in igraph; closeness from pivots ranks nodes as exact closeness "
+      "does (Spearman above), and 500 sources + 500 pivots bring the whole analysis to "
+      + (f"≈ {cpu(igr, 'convert') + cpu(igr, 'pagerank') + cpu(igr, 'eigenvector') + cpu(igr, 'community') + cpu(nxr, 'degree') + cpu(nxr, 'strength') + f5['cpu'] + cpu(igr, 'closeness_pivots_500'):.0f} CPU s"
+         if f5 else "about a minute")
+      + ", at the cost of a weaker betweenness top 100 (table). Both are linear in sources, so they also split "
+      "over the two cores (not measured here).")
+    w("")
     w("Definitions used on the igraph side (the same numbers as `kg.measures`): betweenness = "
       "`g.betweenness(weights='distance', sources=S)` × 2/((k−1)(n−2)) for sources, × 2/(k(n−2)) for the "
       "others (NetworkX's sampled normalisation; all nodes: × 2/((n−1)(n−2))); closeness = "
       "`g.closeness(weights='distance', normalized=True)` × (component size − 1)/(n − 1), NaN → 0; "
       "eigenvector = per component ≥ 3 nodes `eigenvector_centrality(weights='weight')` rescaled to unit "
       "norm, 1/√2 for pairs, × component share; PageRank = `g.pagerank(weights='weight', damping=0.85)`; "
-      "Louvain = `random.seed(42); g.community_multilevel(weights='weight')`, communities numbered by size.")
+      "Louvain = `random.seed(42); g.community_multilevel(weights='weight')`, communities numbered by size. "
+      "Closeness from pivots (`ig_closeness_pivots`, a proposal, not in `kg.measures`): exact in components "
+      "of at most k nodes; in a bigger component of s nodes, k pivots drawn with the seed, a node's distance "
+      "sum estimated as s/k × its distances to the pivots (Eppstein–Wang), then the same Wasserman–Faust "
+      "closeness.")
     w("")
     return "\n".join(L)
 
@@ -866,6 +908,18 @@ def write_section(path: Path, section: str) -> None:
         end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
         text = "".join(lines[:start]) + section + ("\n" if end < len(lines) else "") + "".join(lines[end:])
     path.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
+
+
+def _git_head() -> str:
+    """HEAD of the repository the kg code came from, "+dirty" when kg/ has uncommitted changes."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                              text=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "kg"], cwd=ROOT, capture_output=True,
+                               text=True, timeout=10).stdout.strip()
+        return head + ("+dirty" if dirty else "") if head else "?"
+    except (OSError, subprocess.SubprocessError):
+        return "?"
 
 
 def _versions() -> dict:
@@ -928,6 +982,7 @@ def main(argv=None) -> int:
     else:
         log(f"building an actor network of ≥ {a.nodes:,} nodes (seed {a.seed}, {a.workers} workers)")
         G, st = build_network(a.nodes, a.seed, a.workers)
+        st["kg_commit"] = _git_head()
         st["peak_mb"] = max(peak_mb(), resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
         with open(graph, "wb") as f:
             pickle.dump(G, f, protocol=pickle.HIGHEST_PROTOCOL)
@@ -957,6 +1012,7 @@ def main(argv=None) -> int:
     R["reused"] = bool(reused)
     if a.from_dumps:                    # the run that made the dumps
         R.update({k: prev[k] for k in ("command", "wall_s", "reused", "date", "machine")})
+        R["from_dumps"] = True
     (out / "analysis.json").write_text(json.dumps(R, ensure_ascii=False, indent=1))
     section = render(R)
     print(section)
