@@ -1,8 +1,8 @@
 """Files -> store: read, extract, build RDF, validate, store — each article atomically.
 
 >>> from kg.store import Store
->>> report = load(Store(None), ["data/articles"], progress=False)   # doctest: +SKIP
->>> report.counts["stored"]                                          # doctest: +SKIP
+    report = load(Store(None), ["data/articles"], progress=False)
+    report.counts["stored"]
 5
 
 Failures are per article and never touch what is stored: an unreadable file,

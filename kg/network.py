@@ -9,8 +9,8 @@ builders turn them into
   (``bipartite=True`` gives the actor–item graph instead);
 - ``topics``: state–topic bipartite, ``weight`` = items of that state on that topic.
 
->>> G = build(Store("tdkg-store"), "countries")        # doctest: +SKIP
->>> G["EG"]["PS"]["weight"]                             # doctest: +SKIP
+    G = build(Store("tdkg-store"), "countries")
+    G["EG"]["PS"]["weight"]
 5
 """
 from __future__ import annotations

@@ -12,8 +12,8 @@ as CONTRACT.md requires. :meth:`replace_graphs` drops and inserts a batch of art
 graphs in one update request (one transaction on the embedded store), so a crash or
 a ``kill -9`` leaves every article either wholly stored or absent.
 
->>> store = open_store("tdkg-store")                               # doctest: +SKIP
->>> store = open_store("sparql+http://127.0.0.1:8890/sparql")      # doctest: +SKIP
+    store = open_store("tdkg-store")
+    store = open_store("sparql+http://127.0.0.1:8890/sparql")
 """
 from __future__ import annotations
 
