@@ -1,9 +1,9 @@
 """Files -> store: read, extract, build RDF, validate, store — each article atomically.
 
->>> from kg.store import Store
+Example (the five bundled articles into an in-memory store)::
+
     report = load(Store(None), ["data/articles"], progress=False)
-    report.counts["stored"]
-5
+    report.counts["stored"]     # 5
 
 Failures are per article and never touch what is stored: an unreadable file,
 an extraction error or a SHACL violation is reported (file and reason) and

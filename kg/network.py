@@ -9,9 +9,10 @@ builders turn them into
   (``bipartite=True`` gives the actor–item graph instead);
 - ``topics``: state–topic bipartite, ``weight`` = items of that state on that topic.
 
+Example::
+
     G = build(Store("tdkg-store"), "countries")
-    G["EG"]["PS"]["weight"]
-5
+    G["EG"]["PS"]["weight"]     # 5 with the bundled articles
 """
 from __future__ import annotations
 

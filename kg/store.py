@@ -10,7 +10,7 @@
 One named graph per article; queries that name no graph see the union of all graphs,
 as CONTRACT.md requires. :meth:`replace_graphs` drops and inserts a batch of article
 graphs in one update request (one transaction on the embedded store), so a crash or
-a ``kill -9`` leaves every article either wholly stored or absent.
+a ``kill -9`` leaves every article either wholly stored or absent. Example::
 
     store = open_store("tdkg-store")
     store = open_store("sparql+http://127.0.0.1:8890/sparql")
