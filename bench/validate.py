@@ -492,6 +492,19 @@ def ensure_corpus(d: Path, n: int) -> Path:
 
 # ================================================================ orchestration
 
+def agreement(a) -> dict:
+    """The agreement part in three processes of different hash seeds (set and dict orders)."""
+    runs = {}
+    for seed in ("1", "2", "3"):
+        log(f"agreement: fixtures and W3C core, report by report (PYTHONHASHSEED={seed})")
+        runs[seed] = run_child(a, "agreement", tag=f"seed{seed}", hashseed=seed)
+    first = runs["1"]
+    first["seeds"] = {k: {"fixtures_identical": v["fixtures"]["identical"], "w3c_identical": v["w3c"]["identical"],
+                          "different": v["fixtures"]["different"] + v["w3c"]["different"]}
+                      for k, v in runs.items()}
+    return first
+
+
 def run_child(a, phase: str, **kw) -> dict:
     res = Path(a.out) / "validate" / f"phase-{phase}-{kw.get('tag', '')}.json"
     cmd = [sys.executable, str(Path(__file__).resolve()), "--phase", phase, "--out", a.out, "--result", str(res),
@@ -502,6 +515,8 @@ def run_child(a, phase: str, **kw) -> dict:
     for k, v in kw.items():
         if k == "engine":
             env["TDKG_SHACL_ENGINE"] = v
+        elif k == "hashseed":
+            env["PYTHONHASHSEED"] = v
         elif k != "tag":
             cmd += [f"--{k.replace('_', '-')}", str(v)]
     subprocess.run(cmd, check=True, cwd=ROOT, env=env)
@@ -562,8 +577,7 @@ def orchestrate(a) -> dict:
         R["load"].append(r)
         log(f"  pyshacl gate, {n_py} articles, jobs 1, gate {'on ' if v else 'off'}: "
             f"{r['articles_per_s']:.1f} articles/s")
-    log("agreement: fixtures and W3C core, report by report")
-    R["agreement"] = run_child(a, "agreement", tag="x")
+    R["agreement"] = agreement(a)
     R["machine"]["loadavg_end"] = os.getloadavg()
     return R
 
@@ -697,6 +711,11 @@ def section(R: dict, command: str) -> str:
                  f"{'; different: ' + ', '.join(w3['different']) if w3['different'] else ''}; "
                  f"{len(w3['pyshacl_instead'])} sent to pyshacl by the hybrid (a literal could reach a shape with "
                  f"property shapes through sh:node/sh:or/...: {', '.join(w3['pyshacl_instead'])});")
+        if ag.get("seeds"):
+            w.append("- the same under PYTHONHASHSEED " + ", ".join(ag["seeds"]) + ": "
+                     + "; ".join(f"{k}: {v['fixtures_identical']} + {v['w3c_identical']} identical"
+                                 + (f", different {v['different']}" if v["different"] else "")
+                                 for k, v in ag["seeds"].items()) + ";")
         w.append("- the user file and the domain data above: findings identical (tables).")
         w.append("")
     w.append("Engine: `TDKG_SHACL_ENGINE=pyrudof|pyshacl` (default pyrudof when installed); see `kg/shacl.py` "
@@ -748,8 +767,8 @@ def main(argv=None) -> int:
     out = Path(a.out) / "validate" / "results.json"
     if a.report_only:               # the section again from results.json (agreement run if missing)
         R = json.loads(out.read_text(encoding="utf-8"))
-        if "agreement" not in R:
-            R["agreement"] = run_child(a, "agreement", tag="x")
+        if "seeds" not in R.get("agreement", {}):
+            R["agreement"] = agreement(a)
     else:
         R = orchestrate(a)
     out.write_text(json.dumps(R, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
