@@ -1,7 +1,8 @@
-"""Network-analysis benchmark: the measures of ``kg.measures`` (NetworkX) against igraph.
+"""Network-analysis benchmark: the measures in NetworkX against igraph, and ``kg.measures``.
 
     python bench/analysis.py [--nodes 100000] [--seed 1] [--workers 2] [--out bench/out]
                              [--budget 300] [--reuse] [--no-results]
+    python bench/analysis.py --reuse --adopted  # kg.measures as tdkg runs it, against the last dumps
     python bench/analysis.py --build-only      # extract and cache the network only
     python bench/analysis.py --reuse --from-dumps   # agreement + report from the last engines' dumps
     python bench/analysis.py --render-only     # RESULTS.md section from OUT/analysis.json
@@ -22,8 +23,8 @@ process about 15 minutes with ``--budget 600``.
    officials of a state are drawn from its 40 recurring officials, so the
    network has hubs and a giant component, as real news has. The network is
    cached (``OUT/analysis-graph-<nodes>-<seed>.pkl``; ``--reuse`` reads it).
-2. *NetworkX*, in a fresh child process: every function of ``kg.measures.MEASURES``
-   as the project calls it, timed one by one.
+2. *NetworkX*, in a fresh child process: the reference definitions (``NX_MEASURES``,
+   what ``kg.measures`` ran before igraph was adopted), timed one by one.
 3. *igraph*, in a fresh child process: the same measures with python-igraph,
    defined to give the same numbers (the conversion from NetworkX is timed and
    counted): betweenness from the very sources NetworkX samples (its ``seed``),
@@ -36,7 +37,10 @@ process about 15 minutes with ``--budget 600``.
    sources, a probe on a few sources is timed first; when the full run would
    take more than ``--budget`` seconds it is not run and its time is the
    probe's, scaled (marked "est."); agreement is then checked on the probe.
-4. Agreement (max |diff|, top-10 overlap, communities and modularity), peak
+4. With ``--adopted``: ``kg.measures`` as ``tdkg analyze`` runs it now (igraph and
+   its sampling policy), each measure and ``analyze(G)`` timed in a fresh child, its
+   results compared with the full computations of the last engine run's dumps.
+5. Agreement (max |diff|, top-10 overlap, communities and modularity), peak
    memory of each child (``ru_maxrss``), totals; results go to
    ``OUT/analysis.json`` and to the section ``## Analysis (issue: network
    analysis)`` of ``bench/RESULTS.md`` (other sections are kept).
@@ -241,6 +245,64 @@ def build_network(target: int, seed: int, workers: int, batch: int = 2000):
     return G, stats
 
 
+# ================================================================ NetworkX: the reference definitions
+# kg.measures ran on NetworkX until igraph was adopted (commit ce2e4a7); the same functions,
+# kept here as the peer every run measures igraph and the adopted policy against.
+
+SEED = 42
+NX_SAMPLE = 2_000   # betweenness from this many sampled sources above this size (NetworkX's k)
+
+
+def nx_degree(G):
+    return dict(G.degree())
+
+
+def nx_strength(G):
+    return dict(G.degree(weight="weight"))
+
+
+def nx_betweenness(G, seed: int = SEED):
+    import networkx as nx
+    k = NX_SAMPLE if G.number_of_nodes() > NX_SAMPLE else None
+    return nx.betweenness_centrality(G, k=k, weight="distance", normalized=True, seed=seed)
+
+
+def nx_closeness(G):
+    import networkx as nx
+    return nx.closeness_centrality(G, distance="distance", wf_improved=True)
+
+
+def nx_eigenvector(G):
+    import networkx as nx
+    out = {n: 0.0 for n in G}
+    for comp in nx.connected_components(G):
+        if len(comp) < 2:
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            ev = nx.eigenvector_centrality_numpy(G.subgraph(comp), weight="weight")
+        for n, v in ev.items():
+            out[n] = abs(v) * len(comp) / G.number_of_nodes()
+    return out
+
+
+def nx_pagerank(G):
+    import networkx as nx
+    return nx.pagerank(G, alpha=0.85, weight="weight")
+
+
+def nx_communities(G, seed: int = SEED):
+    import networkx as nx
+    parts = sorted(nx.community.louvain_communities(G, weight="weight", seed=seed),
+                   key=lambda c: (-len(c), min(map(str, c))))
+    return {n: i for i, c in enumerate(parts) for n in c}
+
+
+NX_MEASURES = {"degree": nx_degree, "strength": nx_strength, "betweenness": nx_betweenness,
+               "eigenvector": nx_eigenvector, "pagerank": nx_pagerank, "closeness": nx_closeness,
+               "community": nx_communities}
+
+
 # ================================================================ helpers shared by the phases
 
 def node_order(G) -> list:
@@ -419,7 +481,6 @@ def _new(engine: str, version: str) -> dict:
 def phase_networkx(a) -> dict:
     import networkx as nx
 
-    from kg import measures as M
     with open(a.graph, "rb") as f:
         G = pickle.load(f)
     nodes = node_order(G)
@@ -427,12 +488,12 @@ def phase_networkx(a) -> dict:
     out = _new("networkx", nx.__version__)
     log(f"networkx: graph of {n:,} nodes loaded ({out['baseline_mb']:.0f} MB)")
     for name in ("degree", "strength", "pagerank", "eigenvector", "community"):
-        vals, s = _timed(M.MEASURES[name], G)
+        vals, s = _timed(NX_MEASURES[name], G)
         _record(out, name, s, CPU["last"])
         out["values"][name] = [vals[v] for v in nodes]
         log(f"networkx: {name} {s:.2f} s")
     # reference only (not in the totals): the same Louvain with another seed, for its own spread
-    vals = M.communities(G, seed=M.SEED + 1)
+    vals = nx_communities(G, seed=SEED + 1)
     out["values"]["community_other_seed"] = [vals[v] for v in nodes]
     # reference only (not in the totals): PageRank converged far tighter than NetworkX's default
     # (its stop rule is an L1 change below n x 1e-6, i.e. 0.1 over 100,000 nodes)
@@ -441,23 +502,23 @@ def phase_networkx(a) -> dict:
     out["notes"]["pagerank_tight_s"] = s
 
     # betweenness: probe on the first PROBE_SOURCES of NetworkX's own sample, then the full call
-    k = M.SAMPLE_ABOVE if n > M.SAMPLE_ABOVE else n
+    k = NX_SAMPLE if n > NX_SAMPLE else n
     if k == n:
-        vals, s = _timed(M.betweenness, G)
+        vals, s = _timed(nx_betweenness, G)
         _record(out, "betweenness", s, CPU["last"])
         out["values"]["betweenness"] = [vals[v] for v in nodes]
     else:
         q = min(PROBE_SOURCES, k)
-        sources = betweenness_sources(G, k, M.SEED)
-        assert sources[:q] == betweenness_sources(G, q, M.SEED), "random.sample is not prefix-stable here"
-        vals, s = _timed(nx.betweenness_centrality, G, k=q, weight="distance", normalized=True, seed=M.SEED)
+        sources = betweenness_sources(G, k, SEED)
+        assert sources[:q] == betweenness_sources(G, q, SEED), "random.sample is not prefix-stable here"
+        vals, s = _timed(nx.betweenness_centrality, G, k=q, weight="distance", normalized=True, seed=SEED)
         cpu = CPU["last"]
         out["values"]["betweenness_probe"] = [vals[v] for v in nodes]
         out["notes"]["betweenness"] = {"sources": k, "probe_sources": q, "probe_s": s}
         est = s * k / q
         log(f"networkx: betweenness probe {q} sources {s:.1f} s -> {k} sources est. {est:.0f} s")
         if est <= a.budget:
-            vals, s = _timed(M.betweenness, G)
+            vals, s = _timed(nx_betweenness, G)
             _record(out, "betweenness", s, CPU["last"])
             out["values"]["betweenness"] = [vals[v] for v in nodes]
             log(f"networkx: betweenness {s:.1f} s")
@@ -466,7 +527,7 @@ def phase_networkx(a) -> dict:
 
     # closeness: probe on PROBE_NODES nodes (one Dijkstra each), then the full call
     q = min(PROBE_NODES, n)
-    probe = random.Random(M.SEED).sample(nodes, q)
+    probe = random.Random(SEED).sample(nodes, q)
 
     def probe_closeness():
         return [nx.closeness_centrality(G, u=v, distance="distance", wf_improved=True) for v in probe]
@@ -477,7 +538,7 @@ def phase_networkx(a) -> dict:
     out["notes"]["closeness"] = {"probe_nodes": q, "probe_s": s}
     log(f"networkx: closeness probe {q} nodes {s:.1f} s -> {n:,} nodes est. {est:.0f} s")
     if est <= a.budget:
-        vals, s = _timed(M.closeness, G)
+        vals, s = _timed(nx_closeness, G)
         _record(out, "closeness", s, CPU["last"])
         out["values"]["closeness"] = [vals[v] for v in nodes]
         log(f"networkx: closeness {s:.1f} s")
@@ -491,7 +552,6 @@ def phase_networkx(a) -> dict:
 def phase_igraph(a) -> dict:
     import igraph as ig
 
-    from kg import measures as M
     with open(a.graph, "rb") as f:
         G = pickle.load(f)
     n = G.number_of_nodes()
@@ -499,19 +559,19 @@ def phase_igraph(a) -> dict:
     (g, nodes), s = _timed(to_igraph, G)
     _record(out, "convert", s, CPU["last"])
     log(f"igraph: conversion from NetworkX {s:.2f} s")
-    sources = betweenness_sources(G, M.SAMPLE_ABOVE, M.SEED) if n > M.SAMPLE_ABOVE else None
+    sources = betweenness_sources(G, NX_SAMPLE, SEED) if n > NX_SAMPLE else None
     index = {v: i for i, v in enumerate(nodes)}
     del G
     gc.collect()
     for name, fn, args in (("degree", ig_degree, ()), ("strength", ig_strength, ()),
                            ("pagerank", ig_pagerank, ()), ("eigenvector", ig_eigenvector, ()),
-                           ("community", ig_communities, (nodes, M.SEED))):
+                           ("community", ig_communities, (nodes, SEED))):
         vals, s = _timed(fn, g, *args)
         _record(out, name, s, CPU["last"])
         out["values"][name] = list(vals)
         log(f"igraph: {name} {s:.2f} s")
 
-    out["values"]["community_other_seed"] = ig_communities(g, nodes, M.SEED + 1)
+    out["values"]["community_other_seed"] = ig_communities(g, nodes, SEED + 1)
     # PRPACK (igraph's default PageRank) runs OpenMP loops: on a busy 2-core machine its threads
     # spin; ARPACK is single-threaded. Timed for the report, not in the totals.
     vals, s = _timed(lambda: g.pagerank(weights="weight", damping=0.85, implementation="arpack"))
@@ -550,7 +610,7 @@ def phase_igraph(a) -> dict:
             _record(out, "betweenness", est, cpu * len(src) / q, est=True)
 
     q = min(PROBE_NODES, n)
-    probe = [index[v] for v in random.Random(M.SEED).sample(nodes, q)]
+    probe = [index[v] for v in random.Random(SEED).sample(nodes, q)]
     pv, s = _timed(ig_closeness, g, probe)
     cpu = CPU["last"]
     out["values"]["closeness_probe"] = pv
@@ -566,14 +626,41 @@ def phase_igraph(a) -> dict:
         _record(out, "closeness", est, cpu * n / q, est=True)
 
     # a proposal, not kg.measures: closeness estimated from SAMPLE_ABOVE pivots in big components
-    vals, s = _timed(ig_closeness_pivots, g, M.SAMPLE_ABOVE, M.SEED)
+    vals, s = _timed(ig_closeness_pivots, g, NX_SAMPLE, SEED)
     _record(out, "closeness_pivots", s, CPU["last"])
     out["values"]["closeness_pivots"] = vals
-    log(f"igraph: closeness from {M.SAMPLE_ABOVE} pivots {s:.2f} s")
-    vals, s = _timed(ig_closeness_pivots, g, 500, M.SEED)
+    log(f"igraph: closeness from {NX_SAMPLE} pivots {s:.2f} s")
+    vals, s = _timed(ig_closeness_pivots, g, 500, SEED)
     _record(out, "closeness_pivots_500", s, CPU["last"])
     out["values"]["closeness_pivots_500"] = vals
     log(f"igraph: closeness from 500 pivots {s:.2f} s")
+    out["peak_mb"] = peak_mb()
+    out["loadavg_end"] = os.getloadavg()
+    return out
+
+
+def phase_adopted(a) -> dict:
+    """``kg.measures`` as ``tdkg analyze`` runs it (igraph, its sampling policy): the conversion
+    and each measure timed, then ``analyze(G)`` end to end."""
+    from kg import measures as M
+    with open(a.graph, "rb") as f:
+        G = pickle.load(f)
+    nodes = node_order(G)
+    out = _new("kg.measures", metadata.version("igraph"))
+    c, s = _timed(M.convert, G)
+    _record(out, "convert", s, CPU["last"])
+    for name, fn in M.MEASURES.items():
+        vals, s = _timed(fn, c)
+        _record(out, name, s, CPU["last"])
+        out["values"][name] = [vals[v] for v in nodes]
+        log(f"kg.measures: {name} {s:.2f} s ({CPU['last']:.1f} CPU s)")
+    out["notes"] = {"work": M.WORK, "min_sample": M.MIN_SAMPLE,
+                    "sample": M.sample_size(G.number_of_nodes(), G.number_of_edges())}
+    gc.collect()
+    c0, t0 = time.process_time(), time.perf_counter()
+    M.analyze(G)
+    out["notes"]["analyze"] = {"s": time.perf_counter() - t0, "cpu": time.process_time() - c0}
+    log(f"kg.measures: analyze(G) {out['notes']['analyze']['s']:.1f} s")
     out["peak_mb"] = peak_mb()
     out["loadavg_end"] = os.getloadavg()
     return out
@@ -654,8 +741,7 @@ def agreement(G, nxr: dict, igr: dict) -> dict:
                   "top10_overlap": len(_top(a) & _top(b)) if len(a) > 10 else None,
                   "identical_ranking": sorted(range(len(a)), key=lambda i: (-a[i], i))[:100]
                   == sorted(range(len(b)), key=lambda i: (-b[i], i))[:100]}
-    from kg import measures as M
-    probe = random.Random(M.SEED).sample(range(len(nv["degree"])), min(PROBE_NODES, len(nv["degree"])))
+    probe = random.Random(SEED).sample(range(len(nv["degree"])), min(PROBE_NODES, len(nv["degree"])))
     exact = iv.get("closeness") or [0.0] * len(iv["degree"])
     for key in ("closeness_pivots", "closeness_pivots_500"):
         piv = iv[key]
@@ -681,6 +767,38 @@ def agreement(G, nxr: dict, igr: dict) -> dict:
                         "modularity_nx_other_seed": g.modularity(nv["community_other_seed"], weights="weight")
                         if "community_other_seed" in nv else None,
                         "largest_nx": cn.count(0), "largest_ig": ci.count(0)}
+    return out
+
+
+def agreement_adopted(G, nxr: dict, igr: dict, ad: dict) -> dict:
+    """The adopted policy against the full computations of the last engine run."""
+    import igraph as ig
+    nv, iv, av = nxr["values"], igr["values"], ad["values"]
+    out: dict[str, dict] = {}
+    for m in ("degree", "strength"):
+        out[m] = {"equal": sum(x == y for x, y in zip(nv[m], av[m])), "of": len(nv[m])}
+    out["pagerank"] = {"max_abs_diff_vs_tight": _diff(nv["pagerank_tight"], av["pagerank"])}
+    out["eigenvector"] = {"max_abs_diff": _diff(nv["eigenvector"], av["eigenvector"])}
+    ref = iv.get("betweenness") or nv.get("betweenness")
+    if ref:                             # the 2,000-source estimate of the engine run
+        out["betweenness"] = {"ref": "2,000 sources", "top10": len(_top(ref) & _top(av["betweenness"])),
+                              "top100": len(_top(ref, 100) & _top(av["betweenness"], 100)),
+                              "spearman_top1000": _spearman([ref[i] for i in sorted(_top(ref, 1000))],
+                                                            [av["betweenness"][i] for i in sorted(_top(ref, 1000))])}
+    probe = random.Random(SEED).sample(range(len(nv["degree"])), min(PROBE_NODES, len(nv["degree"])))
+    exact = iv["closeness"] if "closeness" in iv else None
+    pairs = (list(zip(exact, av["closeness"])) if exact
+             else list(zip(iv["closeness_probe"], [av["closeness"][i] for i in probe])))
+    pos = [(x, y) for x, y in pairs if x > 0]
+    out["closeness"] = {"on": "all nodes" if exact else f"{len(pairs)} sampled nodes, exact",
+                        "spearman": _spearman([x for x, _ in pairs], [y for _, y in pairs]),
+                        "max_rel_diff": max((abs(x - y) / x for x, y in pos), default=0.0),
+                        "mean_rel_diff": sum(abs(x - y) / x for x, y in pos) / max(1, len(pos))}
+    g, _ = to_igraph(G)
+    out["community"] = {"n": max(av["community"]) + 1, "n_nx": max(nv["community"]) + 1,
+                        "modularity": g.modularity(av["community"], weights="weight"),
+                        "modularity_nx": g.modularity(nv["community"], weights="weight"),
+                        "nmi_nx": ig.compare_communities(nv["community"], av["community"], method="nmi")}
     return out
 
 
@@ -886,12 +1004,62 @@ def render(R: dict) -> str:
       "eigenvector = per component ≥ 3 nodes `eigenvector_centrality(weights='weight')` rescaled to unit "
       "norm, 1/√2 for pairs, × component share; PageRank = `g.pagerank(weights='weight', damping=0.85)`; "
       "Louvain = `random.seed(42); g.community_multilevel(weights='weight')`, communities numbered by size. "
-      "Closeness from pivots (`ig_closeness_pivots`, a proposal, not in `kg.measures`): exact in components "
+      "Closeness from pivots (`ig_closeness_pivots`, a proposal in that run, adopted since in `kg.measures`): exact in components "
       "of at most k nodes; in a bigger component of s nodes, k pivots drawn with the seed, a node's distance "
       "sum estimated as s/k × its distances to the pivots (Eppstein–Wang), then the same Wasserman–Faust "
       "closeness.")
     w("")
+    if R.get("adopted"):
+        render_adopted(R, w)
     return "\n".join(L)
+
+
+def render_adopted(R: dict, w) -> None:
+    """The subsection on what ``kg.measures`` runs now: igraph with the sampling policy."""
+    ad, ag, nxr = R["adopted"], R["adopted_agreement"], R["networkx"]
+    nt = ad["notes"]
+    w("### Adopted: `kg.measures` on igraph with a sampling policy")
+    w("")
+    w(f"{ad['date']}, `{ad['command']}`, code at commit {ad['commit']}, same network. Machine load average "
+      f"{ad['loadavg_start'][0]:.1f} at the start, {ad['loadavg_end'][0]:.1f} at the end (2 cores; "
+      f"{ad.get('load_note', '')}).")
+    w("")
+    w(f"`kg.measures` now computes betweenness, closeness, eigenvector, PageRank and Louvain with igraph "
+      f"(degree and strength with NetworkX). Policy: betweenness and closeness are exact while nodes × edges ≤ "
+      f"{nt['work']:.0e}; above, k = max({nt['min_sample']}, {nt['work']:.0e} // edges) nodes drawn with seed 42 — "
+      f"betweenness sources (NetworkX's estimator) and closeness pivots (Eppstein–Wang; components of at most k "
+      f"nodes stay exact). Here k = {nt['sample']}.")
+    w("")
+    w("| measure | NetworkX, before (s, CPU s) | `kg.measures` now (s, CPU s) | agreement with the full computation |")
+    w("|---|---|---|---|")
+    b, c = ag.get("betweenness"), ag["closeness"]
+    cm = ag["community"]
+    agree = {
+        "degree": f"{ag['degree']['equal']:,}/{ag['degree']['of']:,} equal",
+        "strength": f"{ag['strength']['equal']:,}/{ag['strength']['of']:,} equal",
+        "betweenness": (f"vs 2,000 sources: top-10 {b['top10']}/10, top-100 {b['top100']}/100, Spearman over "
+                        f"that top 1,000 {b['spearman_top1000']:.3f}") if b else "—",
+        "eigenvector": f"max abs diff {ag['eigenvector']['max_abs_diff']:.1g}",
+        "pagerank": f"max abs diff {ag['pagerank']['max_abs_diff_vs_tight']:.1g} vs NetworkX to tol 1e-12",
+        "closeness": (f"vs exact on {c['on']}: Spearman {c['spearman']:.4f}, mean rel diff "
+                      f"{c['mean_rel_diff']:.2%}, max {c['max_rel_diff']:.2%}"),
+        "community": (f"{cm['n']:,} communities (NetworkX {cm['n_nx']:,}), modularity {cm['modularity']:.4f} "
+                      f"(NetworkX {cm['modularity_nx']:.4f}), NMI with NetworkX's {cm['nmi_nx']:.3f}"),
+    }
+    for m in ORDER:
+        before = f"{'≈ ' if nxr['estimated'].get(m) else ''}{nxr['times'][m]:,.1f} ({nxr['cpu'][m]:,.1f})"
+        w(f"| {m} | {before} | {ad['times'][m]:.2f} ({ad['cpu'][m]:.1f}) | {agree[m]} |")
+    w(f"| conversion NetworkX → igraph | – | {ad['times']['convert']:.2f} ({ad['cpu']['convert']:.1f}) | |")
+    tot_s = sum(ad["times"][m] for m in (*ORDER, "convert"))
+    tot_c = sum(ad["cpu"][m] for m in (*ORDER, "convert"))
+    nx_s = sum(nxr["times"][m] for m in ORDER)
+    w(f"| **full analysis** | ≈ {nx_s:,.0f} (est.) | **{tot_s:.1f}** ({tot_c:.1f}); `analyze(G)` end to end "
+      f"{nt['analyze']['s']:.1f} ({nt['analyze']['cpu']:.1f}) | target < 60 s: "
+      f"{'met' if nt['analyze']['s'] < TARGET_S else 'NOT met'} |")
+    w("")
+    w(f"Peak memory of the process (`ru_maxrss`): {ad['peak_mb']:.0f} MB, {ad['baseline_mb']:.0f} MB of it the "
+      "pickled NetworkX graph once loaded.")
+    w("")
 
 
 def write_section(path: Path, section: str) -> None:
@@ -947,13 +1115,17 @@ def main(argv=None) -> int:
     ap.add_argument("--render-only", action="store_true", help="rewrite the RESULTS.md section from OUT/analysis.json")
     ap.add_argument("--from-dumps", action="store_true",
                     help="reuse the engines' dumps of the last run (OUT/analysis-*.pkl): agreement and report only")
-    ap.add_argument("--phase", choices=("networkx", "igraph"), help=argparse.SUPPRESS)
+    ap.add_argument("--adopted", action="store_true",
+                    help="time kg.measures as the project runs it on the cached network and compare it with "
+                         "the last engine run's dumps (needs --reuse)")
+    ap.add_argument("--load-note", default="", help="what else ran on the machine, for the report")
+    ap.add_argument("--phase", choices=("networkx", "igraph", "adopted"), help=argparse.SUPPRESS)
     ap.add_argument("--graph", help=argparse.SUPPRESS)
     ap.add_argument("--dump", help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
 
     if a.phase:
-        r = (phase_networkx if a.phase == "networkx" else phase_igraph)(a)
+        r = {"networkx": phase_networkx, "igraph": phase_igraph, "adopted": phase_adopted}[a.phase](a)
         with open(a.dump, "wb") as f:
             pickle.dump(r, f, protocol=pickle.HIGHEST_PROTOCOL)
         return 0
@@ -993,6 +1165,21 @@ def main(argv=None) -> int:
     if a.build_only:
         return 0
 
+    if a.adopted:
+        R = json.loads((out / "analysis.json").read_text())
+        nxr, igr = (pickle.loads((out / f"analysis-{e}.pkl").read_bytes()) for e in ("networkx", "igraph"))
+        ad = run_child("adopted", a, graph, out / "analysis-adopted.pkl")
+        R["adopted_agreement"] = agreement_adopted(G, nxr, igr, ad)
+        R["adopted"] = {k: v for k, v in ad.items() if k != "values"} | {
+            "date": dt.datetime.now().strftime("%Y-%m-%d %H:%M"), "commit": _git_head(),
+            "command": "python bench/analysis.py " + " ".join(sys.argv[1:] if argv is None else argv),
+            "load_note": a.load_note}
+        (out / "analysis.json").write_text(json.dumps(R, ensure_ascii=False, indent=1))
+        section = render(R)
+        print(section)
+        if not a.no_results:
+            write_section(Path(a.results), section)
+        return 0
     if a.from_dumps:
         nxr, igr = (pickle.loads((out / f"analysis-{e}.pkl").read_bytes()) for e in ("networkx", "igraph"))
         prev = json.loads((out / "analysis.json").read_text())
@@ -1001,10 +1188,9 @@ def main(argv=None) -> int:
         nxr = run_child("networkx", a, graph, out / "analysis-networkx.pkl")
         igr = run_child("igraph", a, graph, out / "analysis-igraph.pkl")
     ag = agreement(G, nxr, igr)
-    from kg import measures as M
     R = {"date": dt.date.today().isoformat(), "machine": machine(), "versions": _versions(),
          "command": "python bench/analysis.py " + " ".join(sys.argv[1:] if argv is None else argv),
-         "seed": a.seed, "workers": a.workers, "budget": a.budget, "sample_above": M.SAMPLE_ABOVE,
+         "seed": a.seed, "workers": a.workers, "budget": a.budget, "sample_above": NX_SAMPLE,
          "graph": gs, "build": {k: v for k, v in st.items() if k != "errors"} | {"errors": st["errors"][:20]},
          "networkx": {k: v for k, v in nxr.items() if k != "values"},
          "igraph": {k: v for k, v in igr.items() if k != "values"}, "agreement": ag}

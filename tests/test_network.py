@@ -70,6 +70,69 @@ def test_louvain_communities_are_reproducible():
     assert c1 == c2 and c1["A"] == c1["B"] == c1["C"] != c1["D"] == c1["E"] == c1["F"]
 
 
+def random_network(n=300, p=0.02, seed=7):
+    """A sparse weighted graph with several components; weights 1, 2, 4 give distances that
+    are exact binary fractions, so path lengths tie exactly in both engines."""
+    import random
+    rng = random.Random(seed)
+    G = nx.gnp_random_graph(n, p, seed=seed)
+    G.add_nodes_from(range(n, n + 3))                         # isolated nodes
+    G.add_edges_from([(n + 3, n + 4)])                        # a pair
+    for u, v in G.edges():
+        w = rng.choice((1, 2, 4))
+        G.edges[u, v].update(weight=w, distance=1 / w)
+    return G
+
+
+def test_igraph_measures_equal_networkx_on_a_random_graph():
+    """kg.measures runs in igraph; its numbers are NetworkX's (the reference definitions)."""
+    G = random_network()
+    assert nx.number_connected_components(G) > 3
+    pairs = [
+        (measures.betweenness(G), nx.betweenness_centrality(G, weight="distance", normalized=True)),
+        (measures.closeness(G), nx.closeness_centrality(G, distance="distance", wf_improved=True)),
+        (measures.pagerank(G), nx.pagerank(G, weight="weight", tol=1e-13, max_iter=10_000)),
+    ]
+    for ours, ref in pairs:
+        assert ours.keys() == ref.keys()
+        assert max(abs(ours[v] - ref[v]) for v in G) < 1e-9
+    # eigenvector: NetworkX's per component (unit norm), scaled by the component's share
+    ev = measures.eigenvector(G)
+    giant = max(nx.connected_components(G), key=len)
+    ref = nx.eigenvector_centrality_numpy(G.subgraph(giant), weight="weight")
+    assert max(abs(ev[v] - abs(ref[v]) * len(giant) / len(G)) for v in giant) < 1e-9
+    assert ev[300] == 0.0 and ev[303] == ev[304] == pytest.approx(0.5 ** 0.5 * 2 / len(G))
+    # Louvain: a partition as good as NetworkX's own
+    parts = {}
+    for v, c in measures.communities(G).items():
+        parts.setdefault(c, set()).add(v)
+    ours = nx.community.modularity(G, parts.values(), weight="weight")
+    theirs = nx.community.modularity(G, nx.community.louvain_communities(G, weight="weight", seed=42),
+                                     weight="weight")
+    assert ours > theirs - 0.02
+
+
+def test_sampling_above_the_work_bound_is_seeded_and_estimates_well():
+    G = random_network(n=400, p=0.03)
+    n, m = G.number_of_nodes(), G.number_of_edges()
+    work = n * m // 4                                          # forces sampling
+    k = measures.sample_size(n, m, work=work)
+    assert k is not None and k < n and measures.sample_size(n, m) is None
+    # betweenness: NetworkX's estimator from the same sources (random.Random(seed).sample)
+    b = measures.betweenness(G, work=work)
+    assert b == measures.betweenness(G, work=work)             # reproducible
+    ref = nx.betweenness_centrality(G, k=k, weight="distance", seed=42)
+    assert max(abs(b[v] - ref[v]) for v in G) < 1e-9
+    # closeness from pivots: close to exact, same ranking at the top
+    est, exact = measures.closeness(G, work=work), measures.closeness(G)
+    giant = max(nx.connected_components(G), key=len)
+    assert max(abs(est[v] - exact[v]) / exact[v] for v in giant) < 0.05
+    top = lambda d: set(sorted(d, key=d.get, reverse=True)[:10])   # noqa: E731
+    assert len(top(est) & top(exact)) >= 8
+    # nodes outside the giant component (components smaller than k) stay exact
+    assert all(est[v] == pytest.approx(exact[v]) for v in G if v not in giant)
+
+
 def test_countries_network_counts_items_types_and_dates():
     items = {
         "a1": Item("a1", "Agreement", "MemorandumOfUnderstanding", "Signed", {"2024-03-01"}, {"x"}, {"EG", "PS"}, {"postal"}),
