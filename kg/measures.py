@@ -149,11 +149,11 @@ def closeness(G, *, weighted: bool = True, work: int = WORK, seed: int = SEED) -
     if n < 2:
         return c.by_node(out)
     k = sample_size(n, g.ecount(), work=work) or n
-    components = g.connected_components()
-    exact = [v for comp in components if 1 < len(comp) <= k for v in comp]
+    components = list(g.connected_components())
+    exact = [(v, len(comp)) for comp in components if 1 < len(comp) <= k for v in comp]
     if exact:
-        for v, x in zip(exact, g.closeness(vertices=exact, weights=weights, normalized=True)):
-            s = len(components[components.membership[v]])
+        reached = g.closeness(vertices=[v for v, _ in exact], weights=weights, normalized=True)
+        for (v, s), x in zip(exact, reached):
             out[v] = 0.0 if x != x else x * (s - 1) / (n - 1)
     rng = random.Random(seed)
     for comp in components:
