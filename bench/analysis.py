@@ -68,6 +68,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.common import log, peak_mb, write_section
 
 SECTION = "## Analysis (issue: network analysis)"
 TARGET_S = 60.0                    # the issue: full analysis of a 100,000-node network in < 60 s
@@ -76,15 +77,6 @@ OFFICIAL_SHARE = 0.20              # share of a state's persons drawn from them
 PROBE_SOURCES = 50                 # betweenness probe: sources
 PROBE_NODES = 200                  # closeness probe: nodes
 REPEAT_BELOW = 5.0                 # seconds: a measure faster than this is timed 3 times (median)
-
-
-def log(msg: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
-
-
-def peak_mb() -> float:
-    """Peak resident memory of this process so far, in MB (Linux reports KiB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def rss_mb() -> float:
@@ -1073,22 +1065,6 @@ def render_adopted(R: dict, w) -> None:
     w("")
 
 
-def write_section(path: Path, section: str) -> None:
-    """Replace (or append) this section of RESULTS.md, keeping every other section."""
-    head = ("# Benchmarks\n\nOne section per area, each written by its own benchmark and owned by its "
-            "issue (e.g. `## Pipeline (issue: core)`, `## Endpoint`, `## Validation`). A script "
-            "rewrites only its own section.\n\n")
-    text = path.read_text(encoding="utf-8") if path.exists() else head
-    lines = text.splitlines(keepends=True)
-    start = next((i for i, l in enumerate(lines) if l.rstrip() == SECTION), None)
-    if start is None:
-        text = text.rstrip("\n") + "\n\n" + section
-    else:
-        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
-        text = "".join(lines[:start]) + section + ("\n" if end < len(lines) else "") + "".join(lines[end:])
-    path.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
-
-
 def _git_head() -> str:
     """HEAD of the repository the kg code came from, "+dirty" when kg/ has uncommitted changes."""
     try:
@@ -1142,7 +1118,7 @@ def main(argv=None) -> int:
         return 0
 
     try:
-        import igraph  # noqa: F401
+        import igraph  # noqa: F401 - only: is it installed?
     except ImportError:
         print("igraph is missing: pip install -e '.[bench]' (or pip install igraph)", file=sys.stderr)
         return 2

@@ -60,6 +60,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.common import log, write_section
 
 SECTION = "## Endpoint (issue: SPARQL endpoint)"
 TARGET_RATIO = 10.0          # our median at least 10x faster than the peer's
@@ -73,10 +74,6 @@ PARAMS_VERSION = 2           # bump when pick_params changes: cached builds pick
 TDO = "https://w3id.org/tdkg/ontology#"
 PFX = ("PREFIX tdo: <https://w3id.org/tdkg/ontology#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> PREFIX dct: <http://purl.org/dc/terms/> ")
-
-
-def log(msg: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
 
 
 # ================================================================ 1. the graph
@@ -1050,22 +1047,6 @@ def render(R: dict) -> str:
         w(para)
         w("")
     return "\n".join(L).rstrip("\n") + "\n"
-
-
-def write_section(path: Path, section: str) -> None:
-    """Replace (or append) this section of RESULTS.md, keeping every other section; the file is
-    read right before it is written (other benchmarks write their own sections)."""
-    head = ("# Benchmarks\n\nOne section per area, each written by its own benchmark and owned by its "
-            "issue. A script rewrites only its own section.\n\n")
-    text = path.read_text(encoding="utf-8") if path.exists() else head
-    lines = text.splitlines(keepends=True)
-    start = next((i for i, l in enumerate(lines) if l.rstrip() == SECTION), None)
-    if start is None:
-        text = text.rstrip("\n") + "\n\n" + section
-    else:
-        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
-        text = "".join(lines[:start]) + section + ("\n" if end < len(lines) else "") + "".join(lines[end:])
-    path.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
 
 
 # ================================================================ main

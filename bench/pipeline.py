@@ -45,6 +45,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # cannot change the code between phases
 CODE = Path(os.environ.get("TDKG_BENCH_CODE") or ROOT).resolve()
 sys.path.insert(0, str(ROOT))
+from bench.common import busy_s, cpu_s, log, write_section
+from bench.common import peak_mb as rss_mb
 if CODE != ROOT:
     sys.path.insert(0, str(CODE))
 
@@ -52,32 +54,6 @@ TARGET_EXTRACT_PER_CORE = 500      # articles/s
 TARGET_LOAD = 200                  # articles/s
 TARGET_MEMORY_MB = 500             # at 10,000 articles
 SECTION = "## Pipeline (issue: core)"
-
-
-def log(msg: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
-
-
-def rss_mb() -> float:
-    """Peak resident memory of this process so far, in MB (Linux reports KiB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def cpu_s(who=resource.RUSAGE_SELF) -> float:
-    """CPU seconds (user + system, all threads) of this process, or of its waited-for children."""
-    r = resource.getrusage(who)
-    return r.ru_utime + r.ru_stime
-
-
-def busy_s() -> float:
-    """CPU seconds the whole machine has been busy since boot (all processes, all cores)."""
-    try:
-        with open("/proc/stat", encoding="ascii") as f:
-            v = [int(x) for x in f.readline().split()[1:]]
-    except OSError:
-        return float("nan")
-    idle = v[3] + (v[4] if len(v) > 4 else 0)
-    return (sum(v[:8]) - idle) / os.sysconf("SC_CLK_TCK")
 
 
 def corpus_files(out: Path, n: int) -> list[Path]:
@@ -712,22 +688,6 @@ def render(R: dict) -> str:
       "--short HEAD > DIR/.commit`, then add `--code DIR`.")
     w("")
     return "\n".join(L)
-
-
-def write_section(path: Path, section: str) -> None:
-    """Replace (or append) this section of RESULTS.md, keeping every other section."""
-    head = ("# Benchmarks\n\nOne section per area, each written by its own benchmark and owned by its "
-            "issue (e.g. `## Pipeline (issue: core)`, `## Endpoint`, `## Validation`). A script "
-            "rewrites only its own section.\n\n")
-    text = path.read_text(encoding="utf-8") if path.exists() else head
-    lines = text.splitlines(keepends=True)
-    start = next((i for i, l in enumerate(lines) if l.rstrip() == SECTION), None)
-    if start is None:
-        text = text.rstrip("\n") + "\n\n" + section
-    else:
-        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
-        text = "".join(lines[:start]) + section + ("\n" if end < len(lines) else "") + "".join(lines[end:])
-    path.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
 
 
 def _without_code(args: list[str]) -> list[str]:

@@ -38,7 +38,6 @@ import json
 import os
 import platform
 import random
-import re
 import shutil
 import statistics
 import subprocess
@@ -49,6 +48,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.common import log, write_section
 
 SECTION = "## Validation (issue: SHACL)"
 TARGET_USER_S = 2.0           # a 10 k-triple file with store context
@@ -56,10 +56,6 @@ TARGET_SPEEDUP = 3.0          # over pyshacl in the same run
 TARGET_GATE_SHARE = 0.20      # of load time
 TARGET_LOAD = 200             # articles/s end to end
 MIN_STORE = 1_000_000
-
-
-def log(msg: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
 
 
 def cpu_s() -> float:
@@ -726,18 +722,6 @@ def section(R: dict, command: str) -> str:
     return "\n".join(w)
 
 
-def write_section(text: str) -> None:
-    """Replace (or append) this benchmark's section of bench/RESULTS.md, read right before writing."""
-    path = ROOT / "bench" / "RESULTS.md"
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(old):
-        new = pattern.sub(lambda _m: text.rstrip() + "\n\n", old, count=1)
-    else:
-        new = old.rstrip() + "\n\n" + text.rstrip() + "\n"
-    path.write_text(new.rstrip() + "\n", encoding="utf-8")
-
-
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", default=str(ROOT / "bench" / "out"))
@@ -779,7 +763,7 @@ def main(argv=None) -> int:
     text = section(R, command)
     print(text)
     if not a.no_write:
-        write_section(text)
+        write_section(ROOT / "bench" / "RESULTS.md", text)
         log("wrote the section of bench/RESULTS.md")
     return 0
 
