@@ -174,11 +174,11 @@ def phase_load(a) -> dict:
     wall = time.perf_counter() - t0
     cpu = cpu_s() - c0
     peak = rss_mb()
-    stored_triples = sum(o.triples for o in report.outcomes if o.status == "stored")
+    stored_triples = report.triples
     total = store.count()
     ref = store.count(REFERENCE_GRAPH)
-    refused = [(o.article_id, o.message) for o in report.outcomes if o.status == "refused"]
-    failed = [(o.article_id, o.message) for o in report.outcomes if o.status == "failed"]
+    refused = [(o.article_id, o.message) for o in report.problems if o.status == "refused"]
+    failed = [(o.article_id, o.message) for o in report.problems if o.status == "failed"]
     out = {"articles": len(files), "validate": a.validate, "batch_size": a.batch_size,
            "flush_every": a.flush_every,
            "seconds": wall, "articles_per_s": len(files) / wall,

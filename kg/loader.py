@@ -48,25 +48,36 @@ class Outcome:
 
 @dataclass
 class LoadReport:
-    outcomes: list[Outcome] = field(default_factory=list)
+    """What a load did: counts by status, and the articles that failed or were refused.
+
+    Stored and unchanged articles are counted, not kept, so a load of a million
+    articles needs no more memory than one of a thousand (``on_outcome`` sees each).
+    """
+    counts: Counter = field(default_factory=Counter)
+    triples: int = 0                 # in the stored articles
+    warned: int = 0                  # articles stored with warnings
+    problems: list[Outcome] = field(default_factory=list)    # failed or refused
     interrupted: bool = False
 
-    @property
-    def counts(self) -> Counter:
-        return Counter(o.status for o in self.outcomes)
+    def add(self, outcome: Outcome) -> None:
+        self.counts[outcome.status] += 1
+        if outcome.status == "stored":
+            self.triples += outcome.triples
+        if outcome.warnings:
+            self.warned += 1
+        if outcome.status in ("failed", "refused"):
+            self.problems.append(outcome)
 
     @property
     def ok(self) -> bool:
-        return not self.interrupted and all(o.status in ("stored", "unchanged") for o in self.outcomes)
+        return not self.interrupted and not self.problems
 
     def summary(self) -> str:
         c = self.counts
-        triples = sum(o.triples for o in self.outcomes if o.status == "stored")
-        parts = [f"{c['stored']} stored ({triples:,} triples)", f"{c['unchanged']} unchanged",
+        parts = [f"{c['stored']} stored ({self.triples:,} triples)", f"{c['unchanged']} unchanged",
                  f"{c['refused']} refused by SHACL", f"{c['failed']} failed"]
-        warned = sum(1 for o in self.outcomes if o.warnings)
-        if warned:
-            parts.append(f"{warned} with warnings")
+        if self.warned:
+            parts.append(f"{self.warned} with warnings")
         return ("INTERRUPTED: " if self.interrupted else "") + ", ".join(parts)
 
 
@@ -209,12 +220,13 @@ def load(store: Store, paths: Iterable[str | Path], *, validate: bool = True, ba
     paths = list(paths)
     rdf_files = [Path(p) for p in paths if Path(p).suffix.lower() in RDF_SUFFIXES and Path(p).is_file()]
     files, problems = find_articles(paths)
-    report = LoadReport(list(problems))
+    report = LoadReport()
+    for o in problems:
+        report.add(o)
+        on_outcome and on_outcome(o)
     for f in rdf_files:
         o = load_rdf(store, f, graph=graph, input_format=input_format)
-        report.outcomes.append(o)
-        on_outcome and on_outcome(o)
-    for o in problems:
+        report.add(o)
         on_outcome and on_outcome(o)
     store.ensure_reference()
     stored = store.article_hashes() if skip_unchanged else {}
@@ -233,7 +245,7 @@ def load(store: Store, paths: Iterable[str | Path], *, validate: bool = True, ba
             if n % FLUSH_EVERY == 0:
                 store.flush()          # write buffers to disk: memory stays flat with corpus size
             for outcome, _, _ in done:
-                report.outcomes.append(outcome)
+                report.add(outcome)
                 on_outcome and on_outcome(outcome)
             bar.update(len(done))
     except KeyboardInterrupt:
