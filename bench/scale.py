@@ -55,6 +55,7 @@ CODE = Path(os.environ.get("TDKG_BENCH_CODE") or ROOT).resolve()
 sys.path.insert(0, str(ROOT))
 if CODE != ROOT:
     sys.path.insert(0, str(CODE))
+from bench.common import busy_s, cpu_s, log, write_section
 
 SECTION = "## Scale (issue: external store)"
 TARGET_JOBS_SPEEDUP = 1.7          # jobs 2 against jobs 1, embedded store
@@ -62,26 +63,6 @@ TARGET_REMOTE_FACTOR = 2.0         # Virtuoso's load rate within 2x of the embed
 # Virtuoso's own sizing guide (virtuoso.ini comments) for 4 GB of RAM given to it; the
 # test recipe (tests/stores.py) uses 10,000 buffers (80 MB), which is for small fixtures
 VIRTUOSO_BUFFERS = (340000, 250000)
-
-
-def log(msg: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
-
-
-def cpu_s(who=resource.RUSAGE_SELF) -> float:
-    r = resource.getrusage(who)
-    return r.ru_utime + r.ru_stime
-
-
-def busy_s() -> float:
-    """CPU seconds the whole machine has been busy since boot (all processes, all cores)."""
-    try:
-        with open("/proc/stat", encoding="ascii") as f:
-            v = [int(x) for x in f.readline().split()[1:]]
-    except OSError:
-        return float("nan")
-    idle = v[3] + (v[4] if len(v) > 4 else 0)
-    return (sum(v[:8]) - idle) / os.sysconf("SC_CLK_TCK")
 
 
 def proc_cpu_s(pid: int | None) -> float:
@@ -190,8 +171,8 @@ def phase_load(a) -> dict:
     import multiprocessing
     multiprocessing.active_children()                # reap the pool's workers
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    stored = sum(o.triples for o in report.outcomes if o.status == "stored")
-    reasons = Counter(o.message[:100] for o in report.outcomes if o.status in ("failed", "refused"))
+    stored = report.triples
+    reasons = Counter(o.message[:100] for o in report.problems)
     t1 = time.perf_counter()
     total = store.count()
     count_s = time.perf_counter() - t1
@@ -836,21 +817,6 @@ def render(R: dict) -> str:
 def tag_done(runs: dict, tag: str) -> bool:
     r = runs.get(tag)
     return bool(r) and not r.get("skipped") and not r.get("ok")
-
-
-def write_section(path: Path, section: str) -> None:
-    """Replace (or append) this section of RESULTS.md, keeping every other section (re-read now)."""
-    head = ("# Benchmarks\n\nOne section per area, each written by its own benchmark and owned by its "
-            "issue. A script rewrites only its own section.\n\n")
-    text = path.read_text(encoding="utf-8") if path.exists() else head
-    lines = text.splitlines(keepends=True)
-    start = next((i for i, l in enumerate(lines) if l.rstrip() == SECTION), None)
-    if start is None:
-        text = text.rstrip("\n") + "\n\n" + section
-    else:
-        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
-        text = "".join(lines[:start]) + section + ("\n" if end < len(lines) else "") + "".join(lines[end:])
-    path.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
 
 
 def main(argv=None) -> int:
