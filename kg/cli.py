@@ -305,10 +305,16 @@ def cmd_validate(args) -> int:
 
 
 def _network(args, bipartite: bool = False):
-    from .measures import analyze, annotate
+    from .measures import MEASURES, analyze, annotate
     from .network import build
     G = build(_store(args, read_only=True), args.network, bipartite=bipartite)
-    results = analyze(G)
+    if G.number_of_nodes() < 5_000 or not sys.stderr.isatty():
+        results = analyze(G)
+    else:                                   # seconds to a minute: show which measure runs
+        from tqdm import tqdm
+        with tqdm(total=len(MEASURES), unit="measure", file=sys.stderr,
+                  desc=f"{G.number_of_nodes():,} nodes") as bar:
+            results = analyze(G, on_measure=lambda name: (bar.set_postfix_str(name), bar.update()))
     annotate(G, results)
     return G, results
 

@@ -236,12 +236,19 @@ MEASURES = {"degree": degree, "strength": strength, "betweenness": betweenness,
             "community": communities}
 
 
-def analyze(G: nx.Graph) -> dict[str, dict]:
-    """Every measure of :data:`MEASURES`: measure name -> {node: value}."""
+def analyze(G: nx.Graph, *, on_measure=None) -> dict[str, dict]:
+    """Every measure of :data:`MEASURES`: measure name -> {node: value}.
+
+    ``on_measure(name)`` is called after each measure (a progress display for big networks).
+    """
     if G.number_of_nodes() == 0:
         return {name: {} for name in MEASURES}
     c = convert(G)
-    return {name: f(c) for name, f in MEASURES.items()}
+    out = {}
+    for name, f in MEASURES.items():
+        out[name] = f(c)
+        on_measure and on_measure(name)
+    return out
 
 
 def annotate(G: nx.Graph, results: dict[str, dict] | None = None) -> nx.Graph:
