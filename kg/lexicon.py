@@ -93,15 +93,14 @@ def country_gazetteer() -> Gazetteer:
     for r in records("countries.tsv"):
         iso = r["iso2"]
         risky = {fold(x) for x in split(r.get("ambiguous", "").replace(",", "|"))}
-        name_risky = fold(r["name_ar"]) in risky
         for name in [r["name_ar"], *split(r.get("variants_ar", ""))]:
             g.add(name, CountryMention(iso, "name", fold(name) in risky))
         for base in split(r.get("demonyms_ar", "")):
             for form in demonym_forms(base):
                 if fold(base) in risky or fold(form) in risky:
-                    # تركي is also a given name: only التركي/التركية count; مالي is
-                    # also "financial" (and the name of Mali itself): no form counts
-                    if name_risky or not fold(form).startswith("ال"):
+                    # تركي is also a given name and عماني could be of Amman: only التركي,
+                    # العمانية … count; مالي is also "financial" (and Mali's name): no form counts
+                    if fold(base) == fold(r["name_ar"]) or not fold(form).startswith("ال"):
                         continue
                 g.add(form, CountryMention(iso, "demonym", False))
         for cap in split(r.get("capitals_ar", "")):

@@ -30,6 +30,8 @@ def states(text):
     ("وقعت القاهرة وبكين اتفاقا", ["EG", "CN"]),       # capitals standing for their states
     ("عقد الاجتماع في موسكو", []),                    # a capital as a place is no actor
     ("في مجال التكنولوجيا المالية والخدمات المالية", []),  # مالي is 'financial', not Mali
+    ("وأكد الجانب العماني حرص السلطنة", ["OM"]),     # the definite demonym is Omani ...
+    ("قال مستثمر عماني", []),                         # ... the bare one could be of Amman
 ])
 def test_states_named(text, expected):
     assert states(text) == expected
