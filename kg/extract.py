@@ -267,8 +267,9 @@ def _actors_by_sentence(sents, person_mentions, person_of, org_mentions, org_of,
     persons and organisations in it, minus those only present or patronising."""
     out = {}
     for s in sents:
+        aside = _scope(s, "occasion") | _scope(s, "examples")
         at: list[tuple[int, str]] = [(m.start, c.iso2) for m, c in s.countries
-                                     if m.start not in excluded[s.index]
+                                     if m.start not in excluded[s.index] and m.start not in aside
                                      and c.iso2 in states_named(s, excluded[s.index])
                                      and not (c.kind == "capital" and is_locative(s, m))]
         people, bodies = [], []
@@ -281,11 +282,11 @@ def _actors_by_sentence(sents, person_mentions, person_of, org_mentions, org_of,
             if ss is s and o:
                 bodies.append((om.start, o))
         for pos, a in [*people, *bodies]:
-            if a.country:
+            if a.country and pos not in aside:
                 at.append((pos, a.country))
         at.sort()
         anaphor = bool(s.find(cue_tables()["pair"]))
-        present = _presence_positions(s)
+        present = _scope(s, "not_party")
         out[s.index] = {
             "states_at": at, "anaphor": anaphor,
             "persons": [p for _, p in people], "orgs": [o for _, o in bodies],
@@ -294,10 +295,11 @@ def _actors_by_sentence(sents, person_mentions, person_of, org_mentions, org_of,
     return out
 
 
-def _presence_positions(s: Sentence) -> set[int]:
-    """Token positions in the scope of "بحضور", "برعاية", "على هامش": no parties there."""
+def _scope(s: Sentence, kind: str) -> set[int]:
+    """Token positions after a cue of ``kind`` up to the end of the clause: "بحضور …",
+    "برعاية …" (not_party: no parties there), "على هامش …" (occasion), "من بينها …" (examples)."""
     scope: set[int] = set()
-    for m in s.find(cue_tables()["not_party"]):
+    for m in s.find(cue_tables()[kind]):
         k = m.end
         while k < len(s.tokens) and s.tokens[k].text not in ".؛;" and k - m.end < 40:
             scope.add(k)
@@ -325,6 +327,7 @@ def _complete(states: list[str], anaphor: bool, pair: list[str], home: str | Non
 
 # ---------------------------------------------------------------- accords and engagements
 
+MAX_ENGAGED = 4     # more states in one engagement sentence: a list of participants of a multilateral event
 _COUNTS = {"مذكرتي": 2, "مذكرتا": 2, "اتفاقيتين": 2, "اتفاقيتي": 2, "اتفاقيتان": 2}
 _NUMBERS = {"ثلاث": 3, "ثلاثه": 3, "اربع": 4, "اربعه": 4, "خمس": 5, "خمسه": 5, "ست": 6, "سته": 6}
 
@@ -348,6 +351,7 @@ def _agreements(sents: list[Sentence], actors_in: dict, pair: list[str], home: s
     """
     accords: list[tuple[Agreement, frozenset]] = []
     last: Agreement | None = None
+    group: list[Agreement] = []          # the accords named together last ("مذكرتي تفاهم")
     stated: set[int] = set()
     for s in sents:
         info = actors_in[s.index]
@@ -364,33 +368,40 @@ def _agreements(sents: list[Sentence], actors_in: dict, pair: list[str], home: s
             n = _COUNTS.get(readings(first)[-1][1] if m.prefix else first, 1)
             if m.start > 0 and s.tokens[m.start - 1].fold in _NUMBERS:
                 n = _NUMBERS[s.tokens[m.start - 1].fold]
-            cues.append((m.start, m.values[0], anaphoric, n))
+            ordinal = s.match_at(m.end, cue_tables()["ordinal"]) if anaphoric else None
+            cues.append((m.start, m.values[0], anaphoric, n, int(ordinal.values[0]) if ordinal else 0))
         status = _status(s)
         if not cues and _AGREED.search(fold(s.text)):
-            cues.append((0, "CooperationAgreement", False, 1))
+            cues.append((0, "CooperationAgreement", False, 1, 0))
             status = status if status == "planned" else "agreed"
         at = info["states_at"]
-        for k, (pos, type_, anaphoric, n) in enumerate(cues):
+        for k, (pos, type_, anaphoric, n, ordinal) in enumerate(cues):
             if len(cues) > 1:
                 nxt = cues[k + 1][0] if k + 1 < len(cues) else 10**9
                 states = list(dict.fromkeys(_states(at, 0, cues[0][0]) + _states(at, pos, nxt)))
             else:
                 states = _states(at)
+            before = _states(at, 0, pos)
             states = _complete(states, info["anaphor"], pair, home)
             if anaphoric and last is not None:
-                target = [last]
+                target = [_antecedent(ordinal, states, home, group, [a for a, _ in accords]) or last]
             else:
-                key = frozenset(states)
-                same = [a for a, kk in accords if a.type == type_ and kk == key]
-                if same and n == 1:
-                    target = same[:1]
-                else:
-                    if len(states) < 2:
-                        continue
-                    target = [Agreement(type_, status or "agreed") for _ in range(n)]
-                    accords.extend((a, key) for a in target)
-                    for a in target:
-                        a.parties = ["country:" + c for c in states]
+                target = []
+                for part, count in _split(states, n, home, before):
+                    key = frozenset(part)
+                    same = [a for a, kk in accords if a.type == type_ and kk == key]
+                    if same and count == 1:
+                        target += same[:1]
+                    elif len(part) >= 2:
+                        new = [Agreement(type_, status or "agreed") for _ in range(count)]
+                        accords.extend((a, key) for a in new)
+                        for a in new:
+                            a.parties = ["country:" + c for c in part]
+                        target += new
+                if not target:
+                    continue
+                if len(target) > 1:
+                    group = target
             for a in target:
                 if s.index not in a.sentences:
                     a.sentences.append(s.index)
@@ -409,6 +420,38 @@ def _agreements(sents: list[Sentence], actors_in: dict, pair: list[str], home: s
                             bucket.append(actor.ref)
             last = target[-1]
     return [a for a, _ in accords]
+
+
+def _split(states: list[str], n: int, home: str | None, before: list[str]) -> list[tuple[list[str], int]]:
+    """The accords a cue names: ``n`` accords, each between all ``states``, or, when
+    ``n`` accords meet as many partners of one common party, one accord per partner:
+    "وقعت الهيئة مذكرتي تفاهم مع كل من ماليزيا وكوريا" -> LY–MY, LY–KR.
+
+    >>> _split(["MY", "KR"], 2, "LY", [])
+    [(['LY', 'MY'], 1), (['LY', 'KR'], 1)]
+    >>> _split(["JO", "AZ"], 3, "JO", ["JO"])
+    [(['JO', 'AZ'], 3)]
+    """
+    if n >= 2:
+        common = home if home else (before[0] if before else None)
+        partners = [c for c in states if c != common]
+        if common and len(partners) == n:
+            return [([common, p], 1) for p in partners]
+    return [(states, n)]
+
+
+def _antecedent(ordinal: int, states: list[str], home: str | None, group: list[Agreement],
+                accords: list[Agreement]) -> Agreement | None:
+    """The accord a definite cue points back to: "المذكرة الثانية" (the second of those
+    just named together), or the latest accord with the states the sentence names."""
+    if ordinal and ordinal <= len(group):
+        return group[ordinal - 1]
+    own = {"country:" + c for c in states if c != home}
+    if own:
+        for a in reversed(accords):
+            if own <= set(a.parties):
+                return a
+    return None
 
 
 def _negated(s: Sentence, start: int) -> bool:
@@ -437,7 +480,10 @@ def _engagements(sents, actors_in, pair, home, agreements, places) -> list[Engag
             if prev >= 0 and (s.match_at(prev, skip) or
                               (prev >= 1 and s.match_at(prev - 1, skip))):
                 continue
-            states = _complete(_states(info["states_at"]), info["anaphor"], pair, home)
+            named = _states(info["states_at"])
+            if len(named) > MAX_ENGAGED:
+                continue                        # a multilateral gathering, not the story's engagement
+            states = _complete(named, info["anaphor"], pair, home)
             if len(states) < 2:
                 continue
             _join(groups, m.values[0], states, s.index, info)
