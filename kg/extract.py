@@ -473,12 +473,18 @@ def _engagements(sents, actors_in, pair, home, agreements, places) -> list[Engag
     """Meetings, visits, forums from their cue words; a signing for each signed accord."""
     groups: dict[tuple[str, frozenset], Engagement] = {}
     skip = cue_tables()["skip_before"]
+    occasions: set[str] = set()          # "على هامش معرض جيتكس": the exhibition is the setting
     for s in sents:
         info = actors_in[s.index]
+        setting = _scope(s, "occasion")
         for m in s.find(cue_tables()["engagement"]):
             prev = m.start - 1
             if prev >= 0 and (s.match_at(prev, skip) or
                               (prev >= 1 and s.match_at(prev - 1, skip))):
+                continue
+            word = readings(s.tokens[m.start].fold)[-1][1].removeprefix("ال")
+            if m.values[0] == "Forum" and (m.start in setting or word in occasions):
+                occasions.add(word)             # a multilateral gathering, and "المعرض" after it
                 continue
             named = _states(info["states_at"])
             if len(named) > MAX_ENGAGED:
@@ -500,12 +506,14 @@ def _engagements(sents, actors_in, pair, home, agreements, places) -> list[Engag
 
 
 def _join(groups, type_, states, index, info):
+    """Add the sentence's states, persons and bodies to the engagement of those states
+    (persons and bodies of a third state are not in it)."""
     e = groups.setdefault((type_, frozenset(states)), Engagement(type_))
     for c in states:
         if "country:" + c not in e.participants:
             e.participants.append("country:" + c)
     for a in [*info["persons"], *info["orgs"]]:
-        if a.ref not in e.participants:
+        if a.ref not in e.participants and (a.country is None or a.country in states):
             e.participants.append(a.ref)
     if index not in e.sentences:
         e.sentences.append(index)
