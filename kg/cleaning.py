@@ -26,7 +26,8 @@ from .text import fold, strip_marks
 
 _SENTENCE_END = re.compile(r"[.!؟?:»\"”)]\s*$")
 # "الرياض - واس", "أنقرة (الأناضول) -", "تالين - 17 - 9 (كونا) --": a city, then an agency or date
-_DATELINE = re.compile(r"^\s*([^\W\d]+(?: [^\W\d]+)?)\s*(?:\(|[-–—]+\s*(?:\S+\s*){0,5}(?:\(|$|[-–—]))")
+# "تونس (وات) -", "الرياض - واس", "الجزائر - جدد …", "رام الله 26-3-2025 وفا- وقعت …"
+_DATELINE = re.compile(r"^\s*([^\W\d]+(?: [^\W\d]+)?)\s*(?:\(|[-–—]|\d[\d/.\-]*\s+(?:\S+\s+)?\S*?[-–—(])")
 _BULLET = re.compile(r"^\s*[•·\-*–—►▪■|]")
 _WORD = re.compile(r"\w+")
 

@@ -113,10 +113,15 @@ class Sentence:
 def analyse(text: str, index: int = 0) -> Sentence:
     """Tokenise a sentence and find its country mentions."""
     s = Sentence(index, text, tokenize(text))
+    office = words().get("country_office", set())
     for m in find_all(s.tokens, lexicon.country_gazetteer()):
         mention = m.values[0]
         if mention.ambiguous and not m.prefix and not s.tokens[m.start].fold.startswith("ال"):
             continue
+        if mention.kind == "demonym" and m.start > 0 and m.end < len(s.tokens) \
+                and s.tokens[m.end].fold.startswith("ل") \
+                and any(stem in office for _, stem in readings(s.tokens[m.start - 1].fold)):
+            continue                    # "المدير القطري للوكالة": its country director
         s.countries.append((m, mention))
     return s
 
