@@ -360,6 +360,8 @@ def _agreements(sents: list[Sentence], actors_in: dict, pair: list[str], home: s
         for m in s.find(cue_tables()["accord"]):
             if _negated(s, m.start):
                 continue                        # "لم يعلن عن توقيع أي اتفاقيات"
+            if m.start > 0 and s.match_at(m.start - 1, cue_tables()["accord_frame"]):
+                continue                        # "في إطار اتفاقيات اتحاد البريد": the frame
             first = s.tokens[m.start].fold
             last_word = s.tokens[m.end - 1].fold if m.end - m.start > 1 else readings(first)[-1][1]
             # "المذكرة", "مذكرة التفاهم", "البرنامج التنفيذي": the accord already named
