@@ -240,13 +240,15 @@ def _is_prepositional(tok: Token) -> bool:
                if p in ("ب", "وب", "بال", "وبال", "ك", "كال"))
 
 
-def _name_like(tok: Token, position: int) -> bool:
+def _name_like(tok: Token, position: int, nxt: Token | None = None) -> bool:
     if not tok.is_word or _DIGITS.match(tok.fold) or len(tok.fold) < 2:
         return False
     f = tok.fold
     if f in words()["function"]:
-        # على folds to علي (Ali): only inside a name, written with ي ("محمد بن علي")
-        return position > 0 and tok.text in words().get("given_name", ())
+        # على folds to علي (Ali): only inside a name, written with ي ("محمد بن علي"), or
+        # first before بن ("علي بن عامر الشيذاني")
+        return tok.text in words().get("given_name", ()) and (
+            position > 0 or nxt is not None and nxt.fold in ("بن", "ابن"))
     if f in words().get("given_name", ()):
         return True
     if f.startswith("لل"):
@@ -287,15 +289,15 @@ def _name_run(s: Sentence, i: int, max_len: int = 4) -> int:
     j = i
     while j < len(toks) and j - i < max_len:
         t = toks[j]
-        if j > i and t.fold in ("بن", "ابن", "بنت", "ال") and j + 1 < len(toks) and toks[j + 1].is_word:
-            max_len += 2                      # "محمد بن علي بن محمد المناعي", "محمد بن راشد آل مكتوم"
-            j += 1
+        if j > i and t.fold in ("بن", "ابن", "بنت", "ال", "ولد") and j + 1 < len(toks) and toks[j + 1].is_word:
+            max_len += 2                      # "محمد بن علي بن محمد المناعي", "محمد بن راشد آل مكتوم",
+            j += 1                            # "محمد الأمين ولد أحمد باب"
             continue
         if t.fold in ("عبد", "ابو") and j + 1 < len(toks) and toks[j + 1].fold.startswith("ال"):
             j += 2
             max_len += 1
             continue
-        if not _name_like(t, j - i):
+        if not _name_like(t, j - i, toks[j + 1] if j + 1 < len(toks) else None):
             # "إياد الخطيب وزير …", "أمل الفلاح السغروشني،": a family name with ال closes a name
             if j > i:
                 k = j
