@@ -253,8 +253,9 @@ def _name_like(tok: Token, position: int, nxt: Token | None = None) -> bool:
         return True
     if f.startswith("لل"):
         return False
+    # a lexicon word behind a clitic ("والاتصالات") is no name; "ك" aside: كاول is a name
     if f in reserved_stems() or any(stem in reserved_stems() for p, stem in readings(f)[1:]
-                                    if len(stem) > 2):
+                                    if len(stem) > 2 and not p.startswith("ك")):
         return False
     if f.startswith("ال"):
         # family names like المصري are demonyms (reserved); السعدني, الحسيني may close a name
@@ -314,6 +315,15 @@ def _name_run(s: Sentence, i: int, max_len: int = 4) -> int:
     return j
 
 
+def _skip_acronym(s: Sentence, i: int) -> int:
+    """Past a bracketed acronym of the body a role names: "(CNSA)"."""
+    toks = s.tokens
+    if i + 2 < len(toks) and toks[i].text == "(" and toks[i + 2].text == ")" \
+            and toks[i + 1].text.isascii():
+        return i + 3
+    return i
+
+
 def _skip_honorifics(s: Sentence, i: int) -> int:
     toks = s.tokens
     hon = people_words()["honorific"]
@@ -367,8 +377,9 @@ def _role_phrase(s: Sentence, i: int) -> tuple[int, str | None, list[int]]:
             # adjective follows ("سفير إيران لدى روسيا", "الصندوق الأردني للريادة",
             # "الإيطالي المكلف بالابتكار")
             if not (j < len(toks) and (toks[j].fold == "لدي" or _is_definite(toks[j])
-                                       or cmention.kind == "demonym" and _is_prepositional(toks[j]))):
-                break
+                                       or cmention.kind == "demonym" and _is_prepositional(toks[j])
+                                       or toks[j].fold == "في" and country_at(s, j + 1))):
+                break                           # ("سفير المملكة المتحدة في لبنان" goes on)
             continue
         if s.match_at(j, people_words()["counterpart"]) or s.match_at(j, people_words()["trigger"]):
             break
@@ -489,11 +500,11 @@ def find_persons(s: Sentence) -> list[PersonMention]:
                     role_after(pm, end)
                 i = max(end, i + 1)
                 continue
-        # 2. title first: "وزير الاتصالات … عمرو طلعت"
+        # 2. title first: "وزير الاتصالات … عمرو طلعت", "مدير إدارة الفضاء الصينية (CNSA) لي قوه بينغ"
         m = s.match_at(i, pw["title"])
         if m:
             end_role, country, orgs = _role_phrase(s, i)
-            k = _skip_honorifics(s, end_role)
+            k = _skip_honorifics(s, _skip_acronym(s, end_role))
             end = _name_run(s, k)
             if end - k >= 2 or (end - k == 1 and k > end_role):
                 pm = add(k, end, _role_label(s, i, end_role), country, orgs)
