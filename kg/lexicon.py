@@ -109,6 +109,16 @@ def country_gazetteer() -> Gazetteer:
 
 
 @lru_cache(maxsize=1)
+def company_gazetteer() -> Gazetteer:
+    """Brands of multinational companies -> the ISO2 of their state (companies.tsv)."""
+    g = Gazetteer()
+    for r in records("companies.tsv"):
+        for name in split(r["name_ar"]):
+            g.add(name, r["iso2"])
+    return g
+
+
+@lru_cache(maxsize=1)
 def place_gazetteer() -> Gazetteer:
     g = Gazetteer()
     for r in records("places.tsv"):

@@ -657,7 +657,9 @@ def find_organizations(s: Sentence) -> list[OrgMention]:
         if quoted:                                    # اتحاد "بيتا"
             j, alias = quoted
             aliases.append(alias)
-        elif kind == "company":                       # شركة هواوي
+        elif kind == "company":                       # شركة هواوي, شركة إن إي سي
+            brand = s.match_at(j, lexicon.company_gazetteer())
+            j = brand.end if brand else j
             while j < len(toks) and j - m.end < 3 and _name_like(toks[j], 0) \
                     and not toks[j].fold.endswith(("يه", "يات")):
                 j += 1
@@ -686,6 +688,9 @@ def find_organizations(s: Sentence) -> list[OrgMention]:
                 aliases.append(alias)
         after, dem = _demonym_after(s, after)
         country = country or dem
+        if kind == "company":                          # "شركة مايكروسوفت الكويت": Microsoft's state
+            brand = next((b for k in range(m.end, j) if (b := s.match_at(k, lexicon.company_gazetteer()))), None)
+            country = brand.values[0] if brand else country
         if not country and after + 1 < len(toks) and toks[after].fold == "في" and country_at(s, after + 1):
             country = country_at(s, after + 1)[1].iso2
         elif not country and after < len(toks):
