@@ -613,6 +613,13 @@ def _org_name_end(s: Sentence, j: int, limit: int) -> tuple[int, str | None]:
             break                                     # "… والاتحاد الوطني": a second body
         if j > start and any(s.match_at(j, people_words()[k]) for k in ("honorific", "title")):
             break                                     # "… المعلومات المهندس أسامة": a person next
+        if t.fold in words().get("time", ()):
+            break                                     # "… المعلومات اليوم الاثنين"
+        if j > start and _is_definite(t) and any(
+                p in ("ل", "لل") and stem in {x.fold for x in toks[start:j]} or stem.removeprefix("ال") in
+                {x.fold.removeprefix("ال").removeprefix("وال") for x in toks[start:j]}
+                for p, stem in readings(t.fold)[1:] if p in ("ل", "لل")):
+            break                                     # "وزارة … والاتصالات … للاتصالات": a portfolio
         if _is_definite(t):
             j += 1
             continue
