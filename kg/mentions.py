@@ -127,12 +127,17 @@ def analyse(text: str, index: int = 0) -> Sentence:
 
 
 def is_locative(s: Sentence, m: Match) -> bool:
-    """'في موسكو', 'بمدينة رام الله', 'العاصمة الأذربيجانية باكو', a dateline 'أنقرة (الأناضول) -'."""
+    """'في موسكو', 'بمدينة رام الله', 'العاصمة الأذربيجانية باكو', a dateline 'أنقرة (الأناضول) -'.
+
+    >>> s = analyse("نيقوسيا 29 نيسان (بترا) - وقع الأردن")
+    >>> is_locative(s, s.countries[0][0])
+    True
+    """
     if m.prefix in LOCATIVE_PREFIXES:
         return True
     toks = s.tokens
-    if m.start == 0 and m.end < len(toks) and toks[m.end].text in "(-–—":
-        return True
+    if m.start == 0 and m.end < len(toks) and (toks[m.end].text in "(-–—" or toks[m.end].text[:1].isdigit()):
+        return True                              # a dateline: "أنقرة (الأناضول) -", "نيقوسيا 29 نيسان (بترا) -"
     prev = _prev_word(s, m.start)
     while prev is not None and (country_at(s, prev) or any(
             stem in ("العاصمه", "عاصمه", "مدينه", "المدينه") for _, stem in readings(toks[prev].fold))):
