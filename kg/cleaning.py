@@ -14,7 +14,7 @@ The rules are layout rules plus the patterns of ``data/furniture.tsv``:
   headline-like lines after it with it; a comment-section marker ends the article.
 
 >>> clean("موقع الخبر\\nرئيس التحرير فلان\\nوقع البلدان مذكرة تفاهم في مجال الاتصالات وتكنولوجيا المعلومات اليوم.\\nتعليقات القراء\\nمصر تلتقي تونس")
-Cleaned(title='', paragraphs=['وقع البلدان مذكرة تفاهم في مجال الاتصالات وتكنولوجيا المعلومات اليوم.'], dateline='')
+Cleaned(title='', paragraphs=['وقع البلدان مذكرة تفاهم في مجال الاتصالات وتكنولوجيا المعلومات اليوم.'], dateline='', signed='')
 """
 from __future__ import annotations
 
@@ -37,6 +37,7 @@ class Cleaned:
     title: str
     paragraphs: list[str]
     dateline: str = ""          # "الرياض" of "الرياض - واس": where the story is filed from
+    signed: str = ""            # the dateline's opening words, with the agency: "الرياض - واس"
 
     @property
     def text(self) -> str:
@@ -90,15 +91,15 @@ def clean(text: str) -> Cleaned:
         # no paragraph at all: keep the longest lines so a short item still yields its facts
         return Cleaned("", [l for _, l in kept if _words(l) >= 5])
     first, last = body_idx[0], body_idx[-1]
-    dateline = ""
+    dateline = signed = ""
     for _, l in [*kept[:first], kept[first]]:
         m = _DATELINE.match(l)
         if m:
-            dateline = m.group(1)
+            dateline, signed = m.group(1), " ".join(l.split()[:12])
     title = ""
     for _, l in reversed(kept[:first]):
         if _words(l) >= 5:
             title = l
             break
     middle = [l for _, l in kept[first:last + 1] if is_body(l) or _words(l) >= 5]
-    return Cleaned(title, middle, dateline)
+    return Cleaned(title, middle, dateline, signed)

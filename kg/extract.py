@@ -228,11 +228,16 @@ def _merge_orgs(orgs: list[Organization]) -> list[Organization]:
 
 
 def _dateline_state(cleaned: Cleaned) -> str | None:
-    """"الرياض - واس", "تونس (وات) -": the city a story is filed from names its home state."""
+    """"الرياض - واس", "تونس (وات) -": the national agency signing the dateline names the
+    story's home state ("نيقوسيا (بترا) -" is Jordanian news), else the city it is filed from."""
     if not cleaned.dateline:
         return None
     from .matching import match_at as _match
-    from .lexicon import place_gazetteer
+    from .lexicon import agency_gazetteer, place_gazetteer
+    signed = analyse(cleaned.signed).tokens
+    agency = next((m for k in range(len(signed)) if (m := _match(signed, k, agency_gazetteer()))), None)
+    if agency:
+        return agency.values[0]
     toks = analyse(cleaned.dateline).tokens
     m = _match(toks, 0, place_gazetteer()) if toks else None
     return m.values[0][1] or None if m else None

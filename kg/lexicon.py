@@ -119,6 +119,16 @@ def company_gazetteer() -> Gazetteer:
 
 
 @lru_cache(maxsize=1)
+def agency_gazetteer() -> Gazetteer:
+    """National news agencies -> the ISO2 of their state (agencies.tsv)."""
+    g = Gazetteer()
+    for r in records("agencies.tsv"):
+        for name in split(r["name_ar"]):
+            g.add(name, r["iso2"])
+    return g
+
+
+@lru_cache(maxsize=1)
 def place_gazetteer() -> Gazetteer:
     g = Gazetteer()
     for r in records("places.tsv"):
