@@ -101,7 +101,7 @@ def extract_cleaned(cleaned: Cleaned, article_id: str, source_file: str, sha256:
 
     rec.persons, rec.organizations = persons, orgs
     rec.countries = [iso for iso in sorted(counts, key=lambda k: first_seen[k])]
-    rec.places = _places(sents)
+    rec.places = _places(sents, cleaned.dateline)
     # "وزارة الاتصالات" names a ministry, not the article's topic
     named = {s.index: set() for s in sents}
     for s, om in org_mentions:
@@ -255,7 +255,9 @@ def _home(pair: list[str], story: list[str], marked: set[str], first_seen: dict[
     return story[0]
 
 
-def _places(sents: list[Sentence]) -> list[Place]:
+def _places(sents: list[Sentence], dateline: str = "") -> list[Place]:
+    """Places where things happen, the dateline's city among them; a shorter name of a
+    place named in full too ("الجزائر", "الجزائر العاصمة") is that place."""
     out: dict[str, Place] = {}
     for s in sents:
         for pm in find_places(s):
@@ -263,6 +265,16 @@ def _places(sents: list[Sentence]) -> list[Place]:
             p = out.setdefault(key, Place(key, pm.label, pm.country))
             if s.index not in p.sentences:
                 p.sentences.append(s.index)
+    if dateline:
+        for pm in find_places(analyse(dateline + " -")):
+            key = identity.place_key(pm.label)
+            out.setdefault(key, Place(key, pm.label, pm.country, [0]))
+    for key, p in list(out.items()):
+        longer = [q for q in out.values() if q is not p and q.country == p.country
+                  and q.label.startswith(p.label + " ")]
+        if longer:
+            longer[0].sentences = sorted(set(longer[0].sentences) | set(p.sentences))
+            del out[key]
     return list(out.values())
 
 

@@ -657,8 +657,10 @@ def find_organizations(s: Sentence) -> list[OrgMention]:
         definite = readings(toks[i].fold)[-1][1].startswith("ال") if m.prefix else toks[i].fold.startswith("ال")
         nxt = toks[m.end] if m.end < len(toks) else None
         if definite and (kind == "company" or nxt is None or not nxt.is_word or not _is_definite(nxt)
-                         or readings(nxt.fold)[-1][0].startswith("و") and not nxt.fold.startswith("ال")):
-            # "الوزارة تستهدف", "الشركة دربت", "الهيئة والمشغلين": the body named before, not a name
+                         or readings(nxt.fold)[-1][0].startswith("و") and not nxt.fold.startswith("ال")
+                         or readings(nxt.fold)[-1][0] in ("ل", "لل")):
+            # "الوزارة تستهدف", "الشركة دربت", "الهيئة والمشغلين", "الوزارة للنهوض بـ": the body
+            # named before, not a name
             i = m.end
             continue
         if _after_skip_word(s, i):                     # "إحداث مركز مشترك": not yet an actor
