@@ -434,7 +434,7 @@ def _closes_with_demonym(s: Sentence, end: int) -> bool:
 def _side_before(s: Sentence, i: int) -> str | None:
     """"الجانب التركي" just before a role names the side its holder stands for."""
     for m, c in s.countries:
-        if c.kind == "demonym" and 0 < i - m.end <= 1 and m.start > 0 and \
+        if c.kind == "demonym" and 0 <= i - m.end <= 1 and m.start > 0 and \
                 readings(s.tokens[m.start - 1].fold)[-1][1] in ("الجانب", "جانب"):
             return c.iso2
     return None

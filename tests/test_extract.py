@@ -32,6 +32,7 @@ def states(text):
     ("في مجال التكنولوجيا المالية والخدمات المالية", []),  # مالي is 'financial', not Mali
     ("وأكد الجانب العماني حرص السلطنة", ["OM"]),     # the definite demonym is Omani ...
     ("قال مستثمر عماني", []),                         # ... the bare one could be of Amman
+    ("والمدير القطري للوكالة الألمانية للتعاون الدولي", ["DE"]),   # a country director, not Qatari
 ])
 def test_states_named(text, expected):
     assert states(text) == expected
@@ -47,6 +48,13 @@ def test_states_named(text, expected):
     ("وأشار سفير الأردن لدى أذربيجان سامي غوشة، إلى أهمية الزيارة", [("سامي غوشة", "JO")]),
     ("بحضور الدكتورة هالة السعيد، وزيرة التخطيط المصرية", [("هالة السعيد", "EG")]),
     ("ووقع عن الجانب التونسي السيد/ نزار بن ناجي وزير تكنولوجيا الاتصال", [("نزار بن ناجي", None)]),
+    ("وقال الوزير محمد الأمين ولد أحمد باب إن", [("محمد الأمين ولد أحمد باب", None)]),
+    ("وأكد وزير الاتصالات علي بن عامر الشيذاني أن", [("علي بن عامر الشيذاني", None)]),
+    ("استقبل الوزير سفير المملكة المتحدة في لبنان هاميش كاول، ووقع معه", [("هاميش كاول", "GB")]),
+    ("ووقع نائب مدير إدارة الفضاء الوطنية الصينية (CNSA) لي قوه بينغ، الاتفاقية", [("لي قوه بينغ", "CN")]),
+    ("وعن الجانب اليوناني وزير الحوكمة الرقمية ديميتريس باباستيرغيو", [("ديميتريس باباستيرغيو", "GR")]),
+    ("وقال بيان صادر عن الوزارة إن", []),               # a press release speaks, no person
+    ("وذكر تعميم صحفي صادر عن السفارة أن", []),
 ])
 def test_persons_by_titles_honorifics_and_context(text, expected):
     assert persons(text) == expected
@@ -63,6 +71,15 @@ def test_person_needs_a_cue_not_a_list():
     ("مع شركة هواوي الصينية", [("شركة هواوي", "CN", [])]),
     ("أعلنت وزارة الانتقال الرقمي وإصلاح الإدارة بالمغرب", [("وزارة الانتقال الرقمي وإصلاح الإدارة", "MA", [])]),
     ("الاتحاد الدولي للاتصالات (ITU) يعقد", [("الاتحاد الدولي للاتصالات", None, ["ITU"])]),
+    ("وقعت الوزارة مع شركة (مايكروسوفت الكويت) مذكرة",        # a subsidiary acts for the brand's state
+     [("شركة (مايكروسوفت الكويت)", "US", ["مايكروسوفت الكويت"])]),
+    ("مع شركة إن إي سي (NEC) اليابانية لإنشاء", [("شركة إن إي سي", "JP", ["NEC"])]),
+    ("وقع الجهاز المركزي لتكنولوجيا المعلومات اليوم الاثنين", [("الجهاز المركزي لتكنولوجيا المعلومات", None, [])]),
+    ("رئيس الهيئة الوطنية لأمن وسلامة المعلومات المهندس أسامة الزوي",
+     [("الهيئة الوطنية لأمن وسلامة المعلومات", None, [])]),
+    ("وكيل وزارة النقل والاتصالات وتقنية المعلومات للاتصالات وتقنية المعلومات",
+     [("وزارة النقل والاتصالات وتقنية المعلومات", None, [])]),
+    ("وتسعى الوزارة للنهوض بالقطاع", []),
 ])
 def test_organizations_by_form(text, expected):
     assert orgs(text) == expected
@@ -132,3 +149,46 @@ def test_vague_sources_are_no_person_and_a_family_name_may_precede_a_cue():
     r = extract_text("وقالت مصادر مطلعة إن الوزيرين سيلتقيان. وقع وزير الاتصالات المصري عمرو طلعت "
                      "ونظيره الأردني أحمد الهناندة مذكرة تفاهم.", "t9")
     assert [(p.label, p.country) for p in r.persons] == [("عمرو طلعت", "EG"), ("أحمد الهناندة", "JO")]
+
+
+def test_two_mous_with_two_partners_are_one_accord_each_and_ordinals_point_back():
+    r = extract_text("وقعت هيئة أمن المعلومات الليبية مذكرتي تفاهم منفصلتين مع كل من ماليزيا وكوريا الجنوبية. "
+                     "ووقع المذكرة الأولى عن الجانب الماليزي الرئيس التنفيذي للوكالة أمير عبد الله. "
+                     "أما المذكرة الثانية فتشمل تدريب مهندسين ليبيين في سيول.", "t10")
+    parties = [sorted(p for p in a.parties if p.startswith("country:")) for a in r.agreements]
+    assert parties == [["country:LY", "country:MY"], ["country:KR", "country:LY"]]
+    assert r.agreements[0].sentences == [0, 1] and r.agreements[1].sentences == [0, 2]
+
+
+def test_occasion_and_exhibitor_lists_are_no_parties():
+    r = extract_text("وقعت مصر والأردن مذكرة تفاهم على هامش معرض جيتكس المقام في دبي بدولة الإمارات. "
+                     "ويشارك في المعرض أكثر من 180 دولة من بينها الولايات المتحدة والصين والهند وألمانيا "
+                     "واليابان وتركيا.", "t11")
+    named = {p for a in r.agreements for p in a.parties if p.startswith("country:")} | \
+        {p for e in r.engagements for p in e.participants if p.startswith("country:")}
+    assert named == {"country:EG", "country:JO"}
+    assert [e.type for e in r.engagements] == ["Signing"]
+
+
+@pytest.mark.parametrize("sentence, kind", [
+    ("وعقد وزير الاتصالات المصري اجتماعا مع نظيره الأردني.", "Meeting"),
+    ("وأجرى وزير الاتصالات المصري اتصالا هاتفيا مع نظيره الأردني.", "Meeting"),
+    ("وخلال زيارته إلى الأردن التقى وزير الاتصالات المصري نظيره الأردني.", "Visit"),
+])
+def test_engagement_cues_in_accusative_and_possessive_forms(sentence, kind):
+    r = extract_text(sentence, "t12")
+    assert kind in [e.type for e in r.engagements]
+
+
+def test_frame_accords_are_not_the_story():
+    r = extract_text("وقع بريد الجزائر وبريد جنوب إفريقيا مذكرة تفاهم، وذلك في إطار اتفاقيات "
+                     "اتحاد البريد العالمي.", "t13")
+    assert [a.type for a in r.agreements] == ["MemorandumOfUnderstanding"]
+
+
+def test_the_agency_signing_the_dateline_names_the_home_state():
+    r = extract_text("نيقوسيا 29 نيسان (بترا) - وقع الأردن وقبرص مذكرة تفاهم، ووقعها عن الجانب القبرصي "
+                     "نائب الوزير نيكوديموس داميانو، ووزير الاقتصاد الرقمي سامي سميرات.", "t14")
+    assert r.home == "JO"
+    assert [p.label for p in r.places] == ["نيقوسيا"]
+    assert dict((p.label, p.country) for p in r.persons)["سامي سميرات"] == "JO"
