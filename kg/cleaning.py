@@ -26,8 +26,9 @@ from .text import fold, strip_marks
 
 _SENTENCE_END = re.compile(r"[.!؟?:»\"”)]\s*$")
 # "الرياض - واس", "أنقرة (الأناضول) -", "تالين - 17 - 9 (كونا) --": a city, then an agency or date
-# "تونس (وات) -", "الرياض - واس", "الجزائر - جدد …", "رام الله 26-3-2025 وفا- وقعت …"
-_DATELINE = re.compile(r"^\s*([^\W\d]+(?: [^\W\d]+)?)\s*(?:\(|[-–—]|\d[\d/.\-]*\s+(?:\S+\s+)?\S*?[-–—(])")
+# "تونس (وات) -", "الرياض - واس", "بغداد/ واع", "الجزائر - جدد …", "رام الله 26-3-2025 وفا- وقعت …",
+# "الرياض 12 شعبان 1446 هـ … واس" (a city and a date; extract checks the city or the agency)
+_DATELINE = re.compile(r"^\s*([^\W\d]+(?: [^\W\d]+)?)\s*(?:\(|[-–—/]|[،,]?\s*\d)")
 _BULLET = re.compile(r"^\s*[•·\-*–—►▪■|]")
 _WORD = re.compile(r"\w+")
 
@@ -91,15 +92,19 @@ def clean(text: str) -> Cleaned:
         # no paragraph at all: keep the longest lines so a short item still yields its facts
         return Cleaned("", [l for _, l in kept if _words(l) >= 5])
     first, last = body_idx[0], body_idx[-1]
+    title = ""
+    # a long headline without a full stop, a dateline line after it ("بغداد/ واع"): the title
+    if len(body_idx) > 1 and not _SENTENCE_END.search(kept[first][1]) and any(
+            _DATELINE.match(l) and _words(l) <= 14 for _, l in kept[first + 1:first + 3]):
+        title, first = kept[first][1], body_idx[1]
     dateline = signed = ""
     for _, l in [*kept[:first], kept[first]]:
         m = _DATELINE.match(l)
         if m:
             dateline, signed = m.group(1), " ".join(l.split()[:12])
-    title = ""
     for _, l in reversed(kept[:first]):
-        if _words(l) >= 5:
-            title = l
+        if title or _words(l) >= 5:
+            title = title or l
             break
     middle = [l for _, l in kept[first:last + 1] if is_body(l) or _words(l) >= 5]
     return Cleaned(title, middle, dateline, signed)

@@ -235,9 +235,14 @@ def _dateline_state(cleaned: Cleaned) -> str | None:
     from .matching import match_at as _match
     from .lexicon import agency_gazetteer, place_gazetteer
     signed = analyse(cleaned.signed).tokens
-    agency = next((m for k in range(len(signed)) if (m := _match(signed, k, agency_gazetteer()))), None)
-    if agency:
-        return agency.values[0]
+    for k in range(len(signed)):
+        m = _match(signed, k, agency_gazetteer())
+        before = signed[k - 1].text if k else ""
+        after = signed[m.end].text if m and m.end < len(signed) else ""
+        # signing the dateline: "(بترا)", "- واس", "/ واع", "وفا-", "… 2025 م واس"
+        if m and (before == "(" and after == ")" or before in "-–—/" and before or after in ("-", "–", "—")
+                  or not after and len(signed) < 14):
+            return m.values[0]
     toks = analyse(cleaned.dateline).tokens
     m = _match(toks, 0, place_gazetteer()) if toks else None
     return m.values[0][1] or None if m else None
