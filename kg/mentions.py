@@ -587,6 +587,21 @@ def _quoted(s: Sentence, j: int, max_words: int = 5) -> tuple[int, str] | None:
     return None
 
 
+def _represented(s: Sentence, i: int, prefix: str) -> str | None:
+    """The state a body stands for: "وجمهورية باكستان الإسلامية ممثلة في وزارة …" -> PK."""
+    toks = s.tokens
+    k = i - 1 if not prefix.endswith("ب") else i
+    if not prefix.endswith("ب") and not (k >= 0 and toks[k].fold == "في"):
+        return None
+    k -= 1
+    if k < 0 or readings(toks[k].fold)[-1][1] not in ("ممثله", "ممثلا", "ممثل", "ممثلتين", "ممثلين"):
+        return None
+    k -= 1
+    while k >= 0 and not toks[k].is_word:
+        k -= 1
+    return next((c.iso2 for m, c in s.countries if m.end == k + 1 and c.kind != "demonym"), None)
+
+
 def _org_name_end(s: Sentence, j: int, limit: int) -> tuple[int, str | None]:
     """End of a descriptive name after its form word, and the state it names.
 
@@ -702,6 +717,7 @@ def find_organizations(s: Sentence) -> list[OrgMention]:
                 aliases.append(alias)
         after, dem = _demonym_after(s, after)
         country = country or dem
+        country = country or _represented(s, i, m.prefix)
         if kind == "company":                          # "شركة مايكروسوفت الكويت": Microsoft's state
             brand = next((b for k in range(m.end, j) if (b := s.match_at(k, lexicon.company_gazetteer()))), None)
             country = brand.values[0] if brand else country
