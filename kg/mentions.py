@@ -407,7 +407,10 @@ def _role_phrase(s: Sentence, i: int) -> tuple[int, str | None, list[int]]:
         if _is_definite(t) or (_is_prepositional(t) and j > m.end and _is_definite(toks[j - 1])):
             j += 1
             continue
-        # an idafa chain: up to two indefinite nouns, then a definite noun, a state or a quote
+        # an idafa chain: up to two indefinite nouns, then a definite noun, a state or a quote;
+        # not after a bare definite title, which takes no idafa ("الوزيرة هيام الياسري")
+        if j == m.end and m.end - m.start == 1 and toks[m.start].fold.startswith(("ال", "وال")):
+            break
         k = j
         while k < len(toks) and k - j < 2 and toks[k].is_word and not _is_definite(toks[k]) \
                 and not country_at(s, k) and not _is_prepositional(toks[k]) \
@@ -511,6 +514,11 @@ def find_persons(s: Sentence) -> list[PersonMention]:
             end_role, country, orgs = _role_phrase(s, i)
             k = _skip_honorifics(s, _skip_acronym(s, end_role))
             end = _name_run(s, k)
+            if end == k and k < len(toks) and toks[k].text == "،":
+                # the name between commas after its role: "نائب وزير …، موندلي غونغوبيلي، الذي"
+                end2 = _name_run(s, k + 1)
+                if end2 - (k + 1) >= 2 and (end2 == len(toks) or toks[end2].text in "،.؛"):
+                    k, end = k + 1, end2
             if end - k >= 2 or (end - k == 1 and k > end_role):
                 pm = add(k, end, _role_label(s, i, end_role), country, orgs)
                 if pm:

@@ -75,9 +75,11 @@ def test_make_eval_meets_the_bar(tmp_path):
 
 @needs_shared()
 def test_held_out_challenge_set_generalises(tmp_path):
-    """Twelve articles written apart from the extractor (tests/challenge/README.md): Gulf,
-    Syrian and Maghreb usage, related-news furniture, companies as parties, capitals as
-    states, several accords, and stories with no bilateral cooperation at all."""
+    """Twenty-four articles written apart from the extractor in two sets (tests/challenge/
+    README.md): Gulf, Syrian, Maghreb, Iraqi, Sudanese and Mauritanian usage, related-news
+    furniture, companies and subsidiaries as parties, capitals as states, several and
+    trilateral accords, accords at a multilateral fair, and stories with no bilateral
+    cooperation at all."""
     challenge = ROOT / "tests" / "challenge"
     store, dump = tmp_path / "kg", tmp_path / "dump.nq"
     run_tdkg("load", "--quiet", challenge, store=store, check=True)
