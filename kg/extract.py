@@ -128,7 +128,8 @@ def extract_cleaned(cleaned: Cleaned, article_id: str, source_file: str, sha256:
 
 def _resolve_persons(mentions: list[tuple[Sentence, PersonMention]]):
     """Mentions -> persons. Spelling variants share a key; a shorter mention that ends
-    like a known full name ("أورال أوغلو", "وقال طلعت") is that person."""
+    like a known full name ("أورال أوغلو", "وقال طلعت"), or a chain of three words or more
+    that begins it ("عبدالله بن زايد" of "عبدالله بن زايد آل نهيان"), is that person."""
     by_key: dict[str, Person] = {}
     person_of: dict[tuple[int, int], Person] = {}
     ordered = sorted(mentions, key=lambda sm: -len(identity.person_key(sm[1].label).split()))
@@ -138,7 +139,8 @@ def _resolve_persons(mentions: list[tuple[Sentence, PersonMention]]):
         p = by_key.get(key)
         if p is None:
             tails = [q for q in by_key.values() if len(q.key.split()) > len(words)
-                     and q.key.split()[-len(words):] == words]
+                     and (q.key.split()[-len(words):] == words
+                          or len(words) >= 3 and q.key.split()[:len(words)] == words)]
             if len(tails) == 1:
                 p = tails[0]
             elif pm.single or tails:
@@ -289,7 +291,8 @@ def _actors_by_sentence(sents, person_mentions, person_of, org_mentions, org_of,
     persons and organisations in it, minus those only present or patronising."""
     out = {}
     for s in sents:
-        aside = _scope(s, "occasion") | _scope(s, "examples")
+        aside = _scope(s, "occasion") | _scope(s, "examples") | \
+            {m.end for m in s.find(cue_tables()["route"])}        # "مرورا بالنيجر", "عبر تركيا"
         at: list[tuple[int, str]] = [(m.start, c.iso2) for m, c in s.countries
                                      if m.start not in excluded[s.index] and m.start not in aside
                                      and c.iso2 in states_named(s, excluded[s.index])
