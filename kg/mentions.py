@@ -320,6 +320,16 @@ def _name_run(s: Sentence, i: int, max_len: int = 4) -> int:
     return j
 
 
+def _family_demonym(s: Sentence, start: int, end: int) -> int:
+    """A demonym closing a name before its role is a family name: "الدكتور محمد حمد
+    الكويتي رئيس الأمن السيبراني لحكومة دولة الإمارات" (not a Kuwaiti)."""
+    c = country_at(s, end) if end - start >= 2 else None
+    if not c or c[1].kind != "demonym" or c[0].prefix or not s.tokens[end].fold.startswith("ال"):
+        return end
+    after = c[0].end + (1 if c[0].end < len(s.tokens) and s.tokens[c[0].end].text == "،" else 0)
+    return c[0].end if s.match_at(after, people_words()["title"]) else end
+
+
 def _skip_acronym(s: Sentence, i: int) -> int:
     """Past a bracketed acronym of the body a role names: "(CNSA)"."""
     toks = s.tokens
@@ -535,6 +545,7 @@ def find_persons(s: Sentence) -> list[PersonMention]:
         if m and m.prefix in ("", "و", "ل", "لل", "ب"):
             k = _skip_honorifics(s, i)
             end = _name_run(s, k)
+            end = _family_demonym(s, k, end)
             if end > k:
                 pm = add(k, end)
                 if pm:
