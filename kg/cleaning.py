@@ -27,7 +27,8 @@ from .text import fold, strip_marks
 _SENTENCE_END = re.compile(r"[.!؟?:»\"”)]\s*$")
 # "الرياض - واس", "أنقرة (الأناضول) -", "تالين - 17 - 9 (كونا) --": a city, then an agency or date
 # "تونس (وات) -", "الرياض - واس", "بغداد/ واع", "الجزائر - جدد …", "رام الله 26-3-2025 وفا- وقعت …",
-# "الرياض 12 شعبان 1446 هـ … واس" (a city and a date; extract checks the city or the agency)
+# "الرياض 12 شعبان 1446 هـ … واس", "الدوحة في 22 أبريل /قنا/" (a city and a date; extract
+# checks the city or the agency)
 _DATELINE = re.compile(r"^\s*([^\W\d]+(?: [^\W\d]+)?)\s*(?:\(|[-–—/]|[،,]?\s*\d)")
 _BULLET = re.compile(r"^\s*[•·\-*–—►▪■|]")
 _WORD = re.compile(r"\w+")
@@ -95,7 +96,7 @@ def clean(text: str) -> Cleaned:
     title = ""
     # a long headline without a full stop, a dateline line after it ("بغداد/ واع"): the title
     if len(body_idx) > 1 and not _SENTENCE_END.search(kept[first][1]) and any(
-            _DATELINE.match(l) and _words(l) <= 14 for _, l in kept[first + 1:first + 3]):
+            _DATELINE.match(l) for _, l in kept[first + 1:first + 3]):
         title, first = kept[first][1], body_idx[1]
     dateline = signed = ""
     for _, l in [*kept[:first], kept[first]]:
