@@ -104,11 +104,13 @@ def test_tuned_saved_query_answers_as_its_plain_form(rich_store, name):
         tries = [{"a": a, "b": b} for a, b in (("EG", "PS"), ("EG", "RU"), ("JO", "AZ"), ("SA", "KR"), ("EG", "CN"))]
     elif "country" in kinds:
         tries = [{"country": c} for c in ("EG", "JO", "SA", "BH", "MA", "XK")]
-    else:
+    elif "name" in kinds:
         tries = [{"name": n} for n in ("طلعت", "محمد", "ال")]
+    else:
+        tries = [{}]
     answered = 0
     for values in tries:
         ours, ref = _answer(store, q.text, q, values), _answer(store, plain, q, values)
         assert ours == ref, f"{name} {values}: {len(ours)} rows vs {len(ref)} in the plain form"
         answered += bool(ref)
-    assert answered >= 2, f"{name}: too few of the tried parameters have answers to compare"
+    assert answered >= min(2, len(tries)), f"{name}: too few of the tried parameters have answers to compare"
