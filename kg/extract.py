@@ -417,8 +417,8 @@ def _agreements(sents: list[Sentence], actors_in: dict, pair: list[str], home: s
                 for part, count in _split(states, n, home, before):
                     key = frozenset(part)
                     same = [a for a, kk in accords if a.type == type_ and kk == key]
-                    if same and count == 1:
-                        target += same[:1]
+                    if same and len(same) >= count:
+                        target += same[:count]          # the accords named before ("مذكرتي تفاهم")
                     elif len(part) >= 2:
                         new = [Agreement(type_, status or "agreed") for _ in range(count)]
                         accords.extend((a, key) for a in new)
