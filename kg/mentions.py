@@ -245,6 +245,9 @@ def _is_prepositional(tok: Token) -> bool:
                if p in ("ب", "وب", "بال", "وبال", "ك", "كال"))
 
 
+_VERB_DUAL_PLURAL = re.compile(r"^[وف]?[يت]\w{3,}(?:ان|ون)$")
+
+
 def _name_like(tok: Token, position: int, nxt: Token | None = None) -> bool:
     if not tok.is_word or _DIGITS.match(tok.fold) or len(tok.fold) < 2:
         return False
@@ -265,6 +268,9 @@ def _name_like(tok: Token, position: int, nxt: Token | None = None) -> bool:
     if f.startswith("ال"):
         # family names like المصري are demonyms (reserved); السعدني, الحسيني may close a name
         return position > 0 and f.endswith("ي") and len(f) >= 5
+    # an imperfect verb in the dual or plural (ويبحثان، يتطلعون) is no name
+    if _VERB_DUAL_PLURAL.match(f) and len(f) >= 6:
+        return False
     # a possessive suffix (اعجابه، لتطويرها) marks a common noun, not a name
     if tok.text.endswith(("ه", "ها", "هم", "هما")) and len(f) >= 5 \
             and f not in words().get("given_name", ()):
