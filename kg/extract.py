@@ -88,7 +88,8 @@ def extract_cleaned(cleaned: Cleaned, article_id: str, source_file: str, sha256:
              if n >= 2]
     pair = story[:2] if len(story) >= 2 else []
     marked = {pm.country for (_, pm) in person_mentions if pm.marked}
-    rec.home = _dateline_state(cleaned) or _home(pair, story, marked, first_seen)
+    filed_from = _dateline_state(cleaned)
+    rec.home = filed_from or _home(pair, story, marked, first_seen)
     for p in persons:
         if not p.country and rec.home and (p.roles or len(story) <= 2):
             p.country = rec.home
@@ -114,8 +115,13 @@ def extract_cleaned(cleaned: Cleaned, article_id: str, source_file: str, sha256:
                 rec.topics.append(code)
 
     actors_in = _actors_by_sentence(sents, person_mentions, person_of, org_mentions, org_of, excluded)
-    rec.agreements = _agreements(sents, actors_in, pair, rec.home)
-    rec.engagements = _engagements(sents, actors_in, pair, rec.home, rec.agreements, rec.places)
+    home = rec.home
+    if pair and not any(set(pair) <= {iso for _, iso in info["states_at"]} for info in actors_in.values()):
+        # two states never named together (speakers at a conference): no story pair, and
+        # a home only guessed from counts makes no pairs either
+        pair, home = [], filed_from
+    rec.agreements = _agreements(sents, actors_in, pair, home)
+    rec.engagements = _engagements(sents, actors_in, pair, home, rec.agreements, rec.places)
     for item in [*rec.agreements, *rec.engagements]:
         item.topics = _topics_of(sents, item.sentences, named)
         item.date = _date_of(texts, item.sentences)
