@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import hashlib
 import sys
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -237,7 +238,7 @@ def load(store: Store, paths: Iterable[str | Path], *, validate: bool = True, ba
         if jobs > 1 and len(batches) > 1:
             import multiprocessing as mp
             pool = mp.get_context("fork").Pool(jobs, _init_worker, (validate, stored))
-            results = pool.imap(_work, batches)
+            results = _in_order(pool, batches, ahead=2 * jobs)
         else:
             results = (process(b, validate, stored) for b in batches)
         for n, done in enumerate(results, 1):
@@ -258,6 +259,22 @@ def load(store: Store, paths: Iterable[str | Path], *, validate: bool = True, ba
         bar.close()
         store.flush()
     return report
+
+
+def _in_order(pool, batches: list, ahead: int):
+    """``pool.imap(_work, batches)`` with at most ``ahead`` batches in flight: when the
+    store is slower than extraction (a remote server), finished batches wait in the
+    workers instead of piling up in this process (Pool.imap reads ahead without bound)."""
+    pending: deque = deque()
+    rest = iter(batches)
+    for b in islice(rest, ahead):
+        pending.append(pool.apply_async(_work, (b,)))
+    while pending:
+        done = pending.popleft().get()
+        nxt = next(rest, None)
+        if nxt is not None:
+            pending.append(pool.apply_async(_work, (nxt,)))
+        yield done
 
 
 def _grouped(findings) -> list[str]:
