@@ -348,7 +348,7 @@ class RemoteStore(BaseStore):
         text = bind_values(sparql, substitutions) if substitutions else sparql
         if base_iri:
             text = f"BASE <{base_iri}>\n{text}"
-        data: dict = {"query": text}
+        data: dict = {"query": ascii_escaped(text)}
         if default_graph:
             data["default-graph-uri"] = [g.value for g in default_graph]
         if named_graphs:
@@ -391,6 +391,18 @@ class RemoteStore(BaseStore):
         return buf.getvalue().decode("utf-8")
 
 
+def ascii_escaped(sparql: str) -> str:
+    r"""A query with every non-ASCII character as a SPARQL codepoint escape (\uXXXX), which
+    servers decode before parsing: Virtuoso 7.2 garbles non-ASCII literals in query text
+    ("؛" of a GROUP_CONCAT separator came back as "?").
+
+    >>> ascii_escaped('SELECT * WHERE { ?s ?p "مصر" }')
+    'SELECT * WHERE { ?s ?p "\\u0645\\u0635\\u0631" }'
+    """
+    return "".join(c if ord(c) < 128 else (f"\\u{ord(c):04X}" if ord(c) < 0x10000 else f"\\U{ord(c):08X}")
+                   for c in sparql)
+
+
 def bind_values(sparql: str, substitutions: dict) -> str:
     """Bind variables to RDF terms by BIND clauses opening the WHERE clause.
 
@@ -402,10 +414,8 @@ def bind_values(sparql: str, substitutions: dict) -> str:
     'SELECT ?x WHERE { BIND(<http://e/c> AS ?c) ?x ?p ?c }'
     """
     from .sparql import blank
-    block = " ".join(f"BIND({term} AS ?{var.value})" for var, term in substitutions.items())
     # non-ASCII as \\u escapes: Virtuoso 7.2 garbles bound non-ASCII literals otherwise
-    block = "".join(c if ord(c) < 128 else (f"\\u{ord(c):04X}" if ord(c) < 0x10000 else f"\\U{ord(c):08X}")
-                    for c in block)
+    block = ascii_escaped(" ".join(f"BIND({term} AS ?{var.value})" for var, term in substitutions.items()))
     skeleton = blank(sparql)
     m = re.search(r"\bWHERE\s*\{", skeleton, re.I) or re.search(r"\{", skeleton)
     if not m:

@@ -87,7 +87,7 @@ def _answer(store, text, q, values):
         for k in names:
             x = r[k]
             value = None if x is None else x.value
-            cells.append(frozenset(value.split(" ؛ ")) if k in concat and value is not None else value)
+            cells.append(frozenset(value.split(" | ")) if k in concat and value is not None else value)
         rows.add(tuple(cells))
     return rows
 
