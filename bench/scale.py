@@ -770,7 +770,8 @@ def render(R: dict) -> str:
         any_q = next(iter(QS.values()))
         w("Parameters " + ", ".join(f"`{k}={v}`" for k, v in any_q["params"].items()) +
           " (the defaults; the agreement is the first found in the first articles). Each query runs in its "
-          "own child process: a first run, then at least 10 timed runs (up to 20 while they take under "
+          f"own child process: a first run, then at least {R.get('runs', 10)} timed runs (up to "
+          f"{R.get('runs_max', 20)} while they take under "
           f"{R.get('query_soft_s', 30):.0f} s in all); median and p95 (nearest rank) of the timed runs. "
           f"A query is stopped at {R.get('query_budget_s', 0):.0f} s in all (\"stopped\": not one run "
           "finished in that time).")
@@ -787,7 +788,7 @@ def render(R: dict) -> str:
             return f"{x * 1000:,.0f} ms" if x < 10 else f"{x:,.0f} s"
 
         for size, Q in sorted(QS.items(), key=lambda kv: int(kv[0])):
-            w(f"After loading {int(size):,} articles:")
+            w(f"After loading {int(size):,} articles" + (f" ({Q['note']})" if Q.get("note") else "") + ":")
             w("")
             w("| query | embedded first | embedded median | embedded p95 | Virtuoso first | Virtuoso median "
               "| Virtuoso p95 | rows embedded / Virtuoso |")
@@ -879,6 +880,8 @@ def main(argv=None) -> int:
     else:
         R = orchestrate(a)
     R["query_budget_s"], R["query_soft_s"], R["gate_n"] = a.query_budget, a.query_soft, a.gate_n
+    R.setdefault("runs", a.runs)
+    R.setdefault("runs_max", a.runs_max)
     if a.notes:
         R["notes"] = Path(a.notes).read_text(encoding="utf-8")
     (out / "scale-results.json").write_text(json.dumps(R, indent=1, ensure_ascii=False, default=str),
