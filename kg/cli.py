@@ -59,6 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--update-endpoint", help="external store: SPARQL Update URL if not the query URL "
                                              "(or $TDKG_UPDATE_ENDPOINT); credentials come from "
                                              "$TDKG_STORE_USER, $TDKG_STORE_PASSWORD, $TDKG_STORE_AUTH")
+    p.add_argument("--graph-store", help="external store: Graph Store Protocol URL; loads then PUT each "
+                                         "article's graph (or $TDKG_GRAPH_STORE)")
     sub = p.add_subparsers(metavar="COMMAND")
 
     def cmd(name, func, help_, epilog=""):
@@ -178,7 +180,8 @@ def build_parser() -> argparse.ArgumentParser:
 def _store(args, read_only: bool = False):
     """The store named by --store / $TDKG_STORE: a folder or sparql+http(s)://…"""
     from .store import open_store
-    return open_store(args.store, read_only=read_only, update_endpoint=args.update_endpoint)
+    return open_store(args.store, read_only=read_only, update_endpoint=args.update_endpoint,
+                      graph_store=args.graph_store)
 
 
 def cmd_load(args) -> int:

@@ -60,12 +60,14 @@ def is_remote(spec: str) -> bool:
     return spec.startswith(("sparql+http://", "sparql+https://"))
 
 
-def open_store(spec: str | None = None, *, read_only: bool = False, update_endpoint: str | None = None):
+def open_store(spec: str | None = None, *, read_only: bool = False, update_endpoint: str | None = None,
+               graph_store: str | None = None):
     """The store a ``--store``/``TDKG_STORE`` value names: a folder, or ``sparql+http(s)://…``.
 
     For a remote store the update endpoint comes from ``update_endpoint`` or
-    ``TDKG_UPDATE_ENDPOINT`` (default: the query endpoint), credentials only from
-    the environment: ``TDKG_STORE_USER``, ``TDKG_STORE_PASSWORD``,
+    ``TDKG_UPDATE_ENDPOINT`` (default: the query endpoint), graphs are written through the
+    Graph Store Protocol where ``graph_store`` or ``TDKG_GRAPH_STORE`` names its endpoint,
+    credentials only from the environment: ``TDKG_STORE_USER``, ``TDKG_STORE_PASSWORD``,
     ``TDKG_STORE_AUTH=basic|digest``.
     """
     spec = store_path(spec)
@@ -74,7 +76,8 @@ def open_store(spec: str | None = None, *, read_only: bool = False, update_endpo
         return RemoteStore(url, update_endpoint or os.environ.get("TDKG_UPDATE_ENDPOINT") or url,
                            user=os.environ.get("TDKG_STORE_USER"),
                            password=os.environ.get("TDKG_STORE_PASSWORD"),
-                           auth=os.environ.get("TDKG_STORE_AUTH", "basic"))
+                           auth=os.environ.get("TDKG_STORE_AUTH", "basic"),
+                           graph_store_url=graph_store or os.environ.get("TDKG_GRAPH_STORE") or None)
     if read_only and not Path(spec).exists():
         raise StoreError(f"no store at {spec}: run 'tdkg load data/articles' first")
     return Store(spec, read_only=read_only)
@@ -296,19 +299,22 @@ class RemoteStore(BaseStore):
     """A SPARQL 1.1 server reached over HTTP (Protocol for queries, Update for writes).
 
     Queries go as form POSTs (Virtuoso hangs on ``application/sparql-query`` bodies)
-    asking for JSON results or N-Triples; typed parameters are bound by a trailing
-    ``VALUES`` clause of RDF terms; transient errors (connection, 5xx) are retried
-    with backoff. The server's default graph must be the union of its graphs
+    asking for JSON results or N-Triples; typed parameters are bound by escaped
+    ``BIND`` clauses; graphs are written by SPARQL Update, or by the Graph Store
+    Protocol where its endpoint is given; transient errors (connection, 5xx) are
+    retried with backoff. The server's default graph must be the union of its graphs
     (Virtuoso's default; ``oxigraph serve --union-default-graph``).
     """
 
     RETRIES = (0.5, 1.0, 2.0, 4.0)
 
     def __init__(self, query_url: str, update_url: str | None = None, *, user: str | None = None,
-                 password: str | None = None, auth: str = "basic", timeout: float = 120.0):
+                 password: str | None = None, auth: str = "basic", timeout: float = 120.0,
+                 graph_store_url: str | None = None):
         import requests
         from requests.auth import HTTPBasicAuth, HTTPDigestAuth
         self.query_url, self.update_url, self.timeout = query_url, update_url or query_url, timeout
+        self.graph_store_url = graph_store_url
         self.path = None
         self._http = requests.Session()
         if user:
@@ -319,14 +325,17 @@ class RemoteStore(BaseStore):
     def __repr__(self) -> str:
         return f"RemoteStore({self.query_url!r})"
 
-    def _post(self, url: str, data: dict, accept: str | None = None):
+    def _post(self, url: str, data: dict | bytes, accept: str | None = None, method: str = "POST",
+              content_type: str | None = None):
         import requests
         headers = {"Accept": accept} if accept else {}
+        if content_type:
+            headers["Content-Type"] = content_type
         for attempt, pause in enumerate((0.0, *self.RETRIES)):
             if pause:
                 time.sleep(pause)
             try:
-                r = self._http.post(url, data=data, headers=headers, timeout=self.timeout)
+                r = self._http.request(method, url, data=data, headers=headers, timeout=self.timeout)
             except (requests.ConnectionError, requests.Timeout) as e:
                 if attempt == len(self.RETRIES):
                     raise StoreError(f"{url}: {e}") from None
@@ -363,6 +372,16 @@ class RemoteStore(BaseStore):
     def update(self, sparql: str, base_iri: str | None = None) -> None:
         text = f"BASE <{base_iri}>\n{sparql}" if base_iri else sparql
         self._post(self.update_url, {"update": text})
+
+    def replace_graphs(self, graphs: Iterable[tuple[str, str]]) -> None:
+        """With a Graph Store Protocol endpoint (``TDKG_GRAPH_STORE``), one ``PUT`` per graph:
+        the server replaces it as a unit, from N-Triples it parses natively; else SPARQL Update."""
+        if not self.graph_store_url:
+            return super().replace_graphs(graphs)
+        from urllib.parse import quote
+        for iri, nt in graphs:
+            self._post(f"{self.graph_store_url}?graph={quote(iri, safe='')}", nt.encode("utf-8"),
+                       method="PUT", content_type="application/n-triples")
 
     # graphs a server keeps for itself (Virtuoso's schemas, DAV, LDP): not part of our dataset
     SYSTEM_GRAPHS = ("http://www.openlinksw.com/", "http://localhost:8890/", "http://localuriqaserver/",
