@@ -23,7 +23,7 @@ from collections import Counter
 from . import identity
 from .cleaning import Cleaned, clean
 from .lexicon import countries
-from .matching import find_all, match_at
+from .matching import match_at
 from .mentions import (OrgMention, PersonMention, Sentence, analyse, cue_tables, find_organizations,
                        find_persons, find_places, find_topics, is_locative, states_named)
 from .text import readings
@@ -240,11 +240,10 @@ def _dateline_state(cleaned: Cleaned) -> str | None:
     story's home state ("نيقوسيا (بترا) -" is Jordanian news), else the city it is filed from."""
     if not cleaned.dateline:
         return None
-    from .matching import match_at as _match
     from .lexicon import agency_gazetteer, place_gazetteer
     signed = analyse(cleaned.signed).tokens
     for k in range(len(signed)):
-        m = _match(signed, k, agency_gazetteer())
+        m = match_at(signed, k, agency_gazetteer())
         before = signed[k - 1].text if k else ""
         after = signed[m.end].text if m and m.end < len(signed) else ""
         # signing the dateline: "(بترا)", "- واس", "/ واع", "وفا-", "… 2025 م واس"
@@ -252,7 +251,7 @@ def _dateline_state(cleaned: Cleaned) -> str | None:
                   or not after and len(signed) < 14):
             return m.values[0]
     toks = analyse(cleaned.dateline).tokens
-    m = _match(toks, 0, place_gazetteer()) if toks else None
+    m = match_at(toks, 0, place_gazetteer()) if toks else None
     return m.values[0][1] or None if m else None
 
 

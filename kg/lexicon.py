@@ -7,6 +7,7 @@ Matching keys are folded (:func:`kg.text.fold`).
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -108,24 +109,23 @@ def country_gazetteer() -> Gazetteer:
     return g
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=None)
+def state_of(name: str) -> Gazetteer:
+    """A TSV of names (``name_ar``, variants separated by |) and the ``iso2`` of their state,
+    as a gazetteer: ``companies.tsv`` (multinational brands), ``agencies.tsv`` (news agencies)."""
+    g = Gazetteer()
+    for r in records(name):
+        for phrase in split(r["name_ar"]):
+            g.add(phrase, r["iso2"])
+    return g
+
+
 def company_gazetteer() -> Gazetteer:
-    """Brands of multinational companies -> the ISO2 of their state (companies.tsv)."""
-    g = Gazetteer()
-    for r in records("companies.tsv"):
-        for name in split(r["name_ar"]):
-            g.add(name, r["iso2"])
-    return g
+    return state_of("companies.tsv")
 
 
-@lru_cache(maxsize=1)
 def agency_gazetteer() -> Gazetteer:
-    """National news agencies -> the ISO2 of their state (agencies.tsv)."""
-    g = Gazetteer()
-    for r in records("agencies.tsv"):
-        for name in split(r["name_ar"]):
-            g.add(name, r["iso2"])
-    return g
+    return state_of("agencies.tsv")
 
 
 @lru_cache(maxsize=1)
@@ -158,6 +158,5 @@ def value_table(name: str) -> Gazetteer:
 
 
 @lru_cache(maxsize=1)
-def furniture() -> list[tuple[str, "re.Pattern"]]:
-    import re
+def furniture() -> list[tuple[str, re.Pattern]]:
     return [(r[0].strip(), re.compile(r[1].strip())) for r in rows("furniture.tsv")]

@@ -6,7 +6,6 @@ answers, and is stopped afterwards. Recipes measured in
 """
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 import subprocess

@@ -17,7 +17,6 @@ import os
 import re
 import subprocess
 
-import networkx as nx
 import pytest
 
 from kg import measures

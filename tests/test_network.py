@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import io
-import math
 import struct
 
 import networkx as nx

@@ -6,9 +6,8 @@ import re
 import subprocess
 import sys
 
-import pyshacl
 from rdflib import Graph, Namespace, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, SKOS
+from rdflib.namespace import RDF, RDFS, SKOS
 
 from conftest import ARTICLES, ROOT, SHARED, needs_shared, run_tdkg
 from kg.extract import extract_text
