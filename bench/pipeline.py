@@ -145,9 +145,9 @@ def phase_load(a) -> dict:
         # variant, not what the loader does: flush the store every k articles (RocksDB memtables)
         write, written = Store.replace_graphs, [0, 0]
 
-        def write_and_flush(self, graphs):
+        def write_and_flush(self, graphs, *args, **kw):
             graphs = list(graphs)
-            write(self, graphs)
+            write(self, graphs, *args, **kw)
             written[0] += len(graphs)
             if written[0] - written[1] >= a.flush_every:
                 t0 = time.perf_counter()

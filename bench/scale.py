@@ -138,10 +138,10 @@ def phase_load(a) -> dict:
     timers: Counter = Counter()
     write = BaseStore.replace_graphs
 
-    def timed_write(self, graphs):
+    def timed_write(self, graphs, *args, **kw):
         t0 = time.perf_counter()
         try:
-            return write(self, graphs)
+            return write(self, graphs, *args, **kw)
         finally:
             timers["write"] += time.perf_counter() - t0
     BaseStore.replace_graphs = timed_write

@@ -231,6 +231,7 @@ def load(store: Store, paths: Iterable[str | Path], *, validate: bool = True, ba
         on_outcome and on_outcome(o)
     store.ensure_reference()
     stored = store.article_hashes() if skip_unchanged else {}
+    present = set(store.named_graphs())                  # the rest are inserted without a drop
     batches = [files[i:i + batch_size] for i in range(0, len(files), batch_size)]
     bar = _progress(len(files), progress)
     pool = None
@@ -242,7 +243,8 @@ def load(store: Store, paths: Iterable[str | Path], *, validate: bool = True, ba
         else:
             results = (process(b, validate, stored) for b in batches)
         for n, done in enumerate(results, 1):
-            store.replace_graphs((iri, nt) for _, iri, nt in done if iri is not None)
+            batch = [(iri, nt) for _, iri, nt in done if iri is not None]
+            store.replace_graphs(batch, new=frozenset(iri for iri, _ in batch if iri not in present))
             if n % FLUSH_EVERY == 0:
                 store.flush()          # write buffers to disk: memory stays flat with corpus size
             for outcome, _, _ in done:
