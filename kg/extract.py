@@ -62,6 +62,8 @@ def extract_cleaned(cleaned: Cleaned, article_id: str, source_file: str, sha256:
     org_mentions = [(s, om) for s in sents for om in find_organizations(s)]
     persons, person_of = _resolve_persons(person_mentions)
     orgs, org_of = _resolve_orgs(org_mentions, sents)
+    for o in orgs:                       # "وزارة الاقتصاد الرقمي والريادة" is Jordan's only
+        o.country = o.country or _state_of_name(o.label)
 
     # persons whose role names an organisation take its state ("رئيس مجلس إدارة اتحاد بيتا")
     for (s, pm) in person_mentions:
@@ -233,6 +235,14 @@ def _merge_orgs(orgs: list[Organization]) -> list[Organization]:
     for o, target in merged:            # mentions of a merged name now refer to the body it names
         o.key = target.key
     return kept
+
+
+def _state_of_name(label: str) -> str | None:
+    """The state of a body whose full name belongs to one state only (ministries.tsv)."""
+    from .lexicon import state_of
+    toks = analyse(label).tokens
+    m = match_at(toks, 0, state_of("ministries.tsv")) if toks else None
+    return m.values[0] if m and m.end == len(toks) else None
 
 
 def _dateline_state(cleaned: Cleaned) -> str | None:

@@ -321,8 +321,9 @@ def _name_run(s: Sentence, i: int, max_len: int = 4) -> int:
         j += 1
     # "عمرو طلعت أهمية اللقاء": a third word followed by a definite noun is the next phrase
     if j - i >= 3 and j < len(toks) and toks[j].is_word and _is_definite(toks[j]) \
-            and toks[j - 1].fold not in words().get("given_name", ()):
-        j -= 1
+            and toks[j - 1].fold not in words().get("given_name", ()) \
+            and toks[j].fold not in words().get("time", ()) and toks[i].fold not in ("عبد", "ابو"):
+        j -= 1                                # (not before "اليوم", nor in "عبد القادر أورال أوغلو")
     return j
 
 
@@ -419,6 +420,8 @@ def _role_phrase(s: Sentence, i: int) -> tuple[int, str | None, list[int]]:
         if any((stem,) in forms for _, stem in readings(t.fold)):
             orgs.append(j)
             j += 1
+            brand = s.match_at(j, lexicon.company_gazetteer())
+            j = brand.end if brand else j             # "… لشركة تورك تيليكوم أوميت أونال"
             continue
         if _is_definite(t) or (_is_prepositional(t) and j > m.end and _is_definite(toks[j - 1])):
             j += 1
