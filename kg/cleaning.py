@@ -14,7 +14,7 @@ The rules are layout rules plus the patterns of ``data/furniture.tsv``:
   headline-like lines after it with it; a comment-section marker ends the article.
 
 >>> clean("موقع الخبر\\nرئيس التحرير فلان\\nوقع البلدان مذكرة تفاهم في مجال الاتصالات وتكنولوجيا المعلومات اليوم.\\nتعليقات القراء\\nمصر تلتقي تونس")
-Cleaned(title='', paragraphs=['وقع البلدان مذكرة تفاهم في مجال الاتصالات وتكنولوجيا المعلومات اليوم.'], dateline='', signed='')
+Cleaned(title='', paragraphs=['وقع البلدان مذكرة تفاهم في مجال الاتصالات وتكنولوجيا المعلومات اليوم.'], dateline='', signed='', site='موقع الخبر')
 """
 from __future__ import annotations
 
@@ -40,6 +40,7 @@ class Cleaned:
     paragraphs: list[str]
     dateline: str = ""          # "الرياض" of "الرياض - واس": where the story is filed from
     signed: str = ""            # the dateline's opening words, with the agency: "الرياض - واس"
+    site: str = ""              # the page's masthead and copyright lines: who publishes it
 
     @property
     def text(self) -> str:
@@ -108,4 +109,5 @@ def clean(text: str) -> Cleaned:
             title = title or l
             break
     middle = [l for _, l in kept[first:last + 1] if is_body(l) or _words(l) >= 5]
-    return Cleaned(title, middle, dateline, signed)
+    site = " | ".join([lines[0]] * (_words(lines[0]) <= 8) + [l for l in lines if "الحقوق محفوظة" in l][:1])
+    return Cleaned(title, middle, dateline, signed, site)

@@ -23,7 +23,7 @@ from collections import Counter
 from . import identity
 from .cleaning import Cleaned, clean
 from .lexicon import countries
-from .matching import match_at
+from .matching import find_all, match_at
 from .mentions import (OrgMention, PersonMention, Sentence, analyse, cue_tables, find_organizations,
                        find_persons, find_places, find_topics, is_locative, states_named)
 from .text import readings
@@ -90,7 +90,7 @@ def extract_cleaned(cleaned: Cleaned, article_id: str, source_file: str, sha256:
              if n >= 2]
     pair = story[:2] if len(story) >= 2 else []
     marked = {pm.country for (_, pm) in person_mentions if pm.marked}
-    filed_from = _dateline_state(cleaned)
+    filed_from = _dateline_state(cleaned) or _site_state(cleaned.site)
     rec.home = filed_from or _home(pair, story, marked, first_seen)
     for p in persons:
         if not p.country and rec.home and (p.roles or len(story) <= 2):
@@ -243,6 +243,15 @@ def _state_of_name(label: str) -> str | None:
     toks = analyse(label).tokens
     m = match_at(toks, 0, state_of("ministries.tsv")) if toks else None
     return m.values[0] if m and m.end == len(toks) else None
+
+
+def _site_state(site: str) -> str | None:
+    """A masthead or copyright line naming a body of one state: "جميع الحقوق محفوظة لوزارة
+    الاقتصاد الرقمي والريادة" is a Jordanian ministry's site."""
+    from .lexicon import state_of
+    toks = analyse(site).tokens
+    found = {m.values[0] for m in find_all(toks, state_of("ministries.tsv"))}
+    return found.pop() if len(found) == 1 else None
 
 
 def _dateline_state(cleaned: Cleaned) -> str | None:

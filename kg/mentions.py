@@ -659,7 +659,7 @@ def _org_name_end(s: Sentence, j: int, limit: int) -> tuple[int, str | None]:
             return j, country_at(s, j + 1)[1].iso2
         if j > start and any(s.match_at(j, ow[k]) for k in ("form", "company", "state_form")):
             break                                     # "… والاتحاد الوطني": a second body
-        if j > start and any(s.match_at(j, people_words()[k]) for k in ("honorific", "title")):
+        if any(s.match_at(j, people_words()[k]) for k in ("honorific", "title")):
             break                                     # "… المعلومات المهندس أسامة": a person next
         if t.fold in words().get("time", ()):
             break                                     # "… المعلومات اليوم الاثنين"
