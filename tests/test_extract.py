@@ -196,3 +196,29 @@ def test_the_agency_signing_the_dateline_names_the_home_state():
     assert r.home == "JO"
     assert [p.label for p in r.places] == ["نيقوسيا"]
     assert dict((p.label, p.country) for p in r.persons)["سامي سميرات"] == "JO"
+
+
+def test_a_ministry_site_that_never_names_its_state_still_tells_it():
+    text = ("وزارة الاقتصاد الرقمي والريادة\nالرئيسية | الأخبار | الخدمات\n"
+            "التقى الوزير الدكتور يزن الشديفات اليوم سفير جمهورية كوريا لدى المملكة، وبحث الجانبان "
+            "سبل تعزيز التعاون في مجالات التحول الرقمي والأمن السيبراني بين البلدين.\n"
+            "جميع الحقوق محفوظة لوزارة الاقتصاد الرقمي والريادة 2025")
+    r = extract_text(text, "t15")
+    assert r.home == "JO"
+    assert [sorted(p for p in e.participants if p.startswith("country:")) for e in r.engagements] == \
+        [["country:JO", "country:KR"]]
+    assert not any(o.label.startswith("الوزارة") for o in r.organizations)   # "الوزارة الدكتور …"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("ووقع عن البريد التونسي المدير العام", [("البريد التونسي", "TN", [])]),
+    ("جدد بريد الجزائر مذكرة التفاهم", [("بريد الجزائر", "DZ", [])]),
+    ("أرسل إليه رسالة عبر البريد الإلكتروني", []),            # e-mail is no body
+])
+def test_national_posts_are_bodies_of_their_state(text, expected):
+    assert orgs(text) == expected
+
+
+def test_role_runs_through_a_company_brand_and_names_keep_their_last_word():
+    assert persons("وقال المدير العام لشركة تورك تيليكوم أوميت أونال إن") == [("أوميت أونال", None)]
+    assert persons("ووقع الوزير التركي عبد القادر أورال أوغلو اليوم مذكرة") == [("عبد القادر أورال أوغلو", "TR")]
