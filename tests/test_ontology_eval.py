@@ -74,7 +74,7 @@ def test_make_eval_meets_the_bar(tmp_path):
 
 @needs_shared()
 def test_held_out_challenge_set_generalises(tmp_path):
-    """Thirty-four articles written apart from the extractor in three sets (tests/challenge/
+    """Forty-four articles written apart from the extractor in four sets (tests/challenge/
     README.md): Gulf, Syrian, Maghreb, Iraqi, Sudanese and Mauritanian usage, related-news
     furniture, companies and subsidiaries as parties, capitals as states, several and
     trilateral accords, accords at a multilateral fair, and stories with no bilateral
