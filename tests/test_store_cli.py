@@ -209,7 +209,8 @@ def test_parallel_load_stores_what_a_serial_load_stores(tmp_path):
     one, two = tmp_path / "one", tmp_path / "two"
     run_tdkg("load", "--quiet", "--jobs", "1", challenge, store=one, check=True)
     r = run_tdkg("load", "--quiet", "--jobs", "2", "--batch", "3", challenge, store=two, check=True)
-    assert "34 stored" in r.stdout
+    n = len(list(challenge.glob("*.txt")))
+    assert f"{n} stored" in r.stdout
     a, b = (sorted(export_nq(p).splitlines()) for p in (one, two))
     assert len(a) == len(b)
     assert [l for l in a if "_:" not in l] == [l for l in b if "_:" not in l]   # blank nodes aside
