@@ -68,7 +68,7 @@ _CONCAT = re.compile(r"\(\s*GROUP_CONCAT\s*\(.*?\)\s+AS\s+\?(\w+)\s*\)", re.I | 
 
 @pytest.fixture(scope="module")
 def rich_store(tmp_path_factory):
-    """The bundled articles and the challenge sets: 29 articles, many pairs."""
+    """The bundled articles and the challenge sets: about fifty articles, many pairs."""
     path = tmp_path_factory.mktemp("rich") / "kg"
     run_tdkg("load", "--quiet", str(ROOT / "data" / "articles"), str(ROOT / "tests" / "challenge"),
              store=path, check=True)
