@@ -233,8 +233,8 @@ def _is_definite(tok: Token) -> bool:
 
     Relative pronouns (الذي، التي) look definite but end a name.
     """
-    if tok.fold in words().get("relative", ()):
-        return False
+    if tok.fold in words().get("relative", ()) or tok.text.startswith(("أل", "إل")):
+        return False                      # (a hamza marks no article: ألكسندر, إلهام)
     return any(stem.startswith("ال") and len(stem) > 3 for p, stem in readings(tok.fold)
                if p in ("", "و", "لل", "ولل", "وال"))
 
@@ -265,8 +265,9 @@ def _name_like(tok: Token, position: int, nxt: Token | None = None) -> bool:
     if f in reserved_stems() or any(stem in reserved_stems() for p, stem in readings(f)[1:]
                                     if len(stem) > 2 and not p.startswith("ك")):
         return False
-    if f.startswith("ال"):
+    if f.startswith("ال") and not tok.text.startswith(("أل", "إل")):
         # family names like المصري are demonyms (reserved); السعدني, الحسيني may close a name
+        # (ألبرتو, إلهام: a hamza marks no article)
         return position > 0 and f.endswith("ي") and len(f) >= 5
     # an imperfect verb in the dual or plural (ويبحثان، يتطلعون) is no name
     if _VERB_DUAL_PLURAL.match(f) and len(f) >= 6:
