@@ -700,6 +700,9 @@ def find_organizations(s: Sentence) -> list[OrgMention]:
             continue
         definite = readings(toks[i].fold)[-1][1].startswith("ال") if m.prefix else toks[i].fold.startswith("ال")
         nxt = toks[m.end] if m.end < len(toks) else None
+        if kind == "company" and definite and nxt is not None and _is_definite(nxt) \
+                and m.end + 1 < len(toks) and toks[m.end + 1].fold.startswith("لل"):
+            kind = "form"       # "الشركة السورية للاتصالات", "الشركة العامة للاتصالات": a name
         if definite and (kind == "company" or nxt is None or not nxt.is_word or not _is_definite(nxt)
                          or readings(nxt.fold)[-1][0].startswith("و") and not nxt.fold.startswith("ال")
                          or readings(nxt.fold)[-1][0] in ("ل", "لل")):
