@@ -96,6 +96,7 @@ def extract_cleaned(cleaned: Cleaned, article_id: str, source_file: str, sha256:
         if not p.country and rec.home and (p.roles or len(story) <= 2):
             p.country = rec.home
     for o in orgs:
+        o.country = o.country or _ministry_of_minister(o, persons)
         if not o.country and not o.international and rec.home:
             o.country = rec.home
     orgs = _merge_orgs(orgs)
@@ -235,6 +236,18 @@ def _merge_orgs(orgs: list[Organization]) -> list[Organization]:
     for o, target in merged:            # mentions of a merged name now refer to the body it names
         o.key = target.key
     return kept
+
+
+def _ministry_of_minister(o: Organization, persons: list[Person]) -> str | None:
+    """"وزارة الحوكمة الرقمية" is the ministry of the one state whose minister's role reads
+    "وزير الحوكمة الرقمية …" (several states with that portfolio: unknown)."""
+    label = fold(o.label)
+    if not label.startswith("وزاره "):
+        return None
+    portfolio = label[len("وزاره "):]
+    states = {p.country for p in persons if p.country for r in p.roles
+              if fold(r).startswith(("وزير " + portfolio, "وزيره " + portfolio))}
+    return states.pop() if len(states) == 1 else None
 
 
 def _state_of_name(label: str) -> str | None:

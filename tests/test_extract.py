@@ -225,3 +225,11 @@ def test_national_posts_are_bodies_of_their_state(text, expected):
 def test_role_runs_through_a_company_brand_and_names_keep_their_last_word():
     assert persons("وقال المدير العام لشركة تورك تيليكوم أوميت أونال إن") == [("أوميت أونال", None)]
     assert persons("ووقع الوزير التركي عبد القادر أورال أوغلو اليوم مذكرة") == [("عبد القادر أورال أوغلو", "TR")]
+
+
+def test_a_ministry_belongs_to_the_state_of_its_minister():
+    r = extract_text("الرياض - واس - وقع وزير الاتصالات وتقنية المعلومات عبدالله السواحه ووزير الحوكمة "
+                     "الرقمية اليوناني ديميتريس باباستيرغيو مذكرة تفاهم. وقال باباستيرغيو إن وزارة "
+                     "الحوكمة الرقمية ستعمل مع نظيرتها السعودية.", "t16")
+    assert r.home == "SA"
+    assert {o.label: o.country for o in r.organizations}["وزارة الحوكمة الرقمية"] == "GR"
