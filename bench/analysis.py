@@ -364,34 +364,14 @@ def ig_closeness(g, vertices: list[int] | None = None) -> list[float]:
     return out
 
 
-def ig_closeness_pivots(g, k: int, seed: int, chunk: int = 25) -> list[float]:
-    """A proposal: closeness with the Wasserman-Faust factor, exact in components of at most ``k``
-    nodes, and in bigger ones estimated from ``k`` pivots (Eppstein-Wang: a node's distance sum
-    ~ size/k x the sum of its distances to the pivots), so the cost is k Dijkstras, not n."""
-    import numpy as np
-    n = g.vcount()
-    comp = g.connected_components()
-    size, member = comp.sizes(), comp.membership
-    out = [0.0] * n
-    small = [v for v in range(n) if 1 < size[member[v]] <= k]
-    if small:
-        for v, c in zip(small, g.closeness(vertices=small, weights="distance", normalized=True)):
-            s = size[member[v]]
-            out[v] = 0.0 if c != c else c * (s - 1) / (n - 1)
-    rng = random.Random(seed)
-    for members in comp:
-        s = len(members)
-        if s <= k:
-            continue
-        pivots = rng.sample(members, k)
-        total = np.zeros(s)
-        for i in range(0, k, chunk):
-            total += np.asarray(g.distances(source=pivots[i:i + chunk], target=members,
-                                            weights="distance")).sum(axis=0)
-        for v, t in zip(members, total.tolist()):
-            est = t * s / k
-            out[v] = (s - 1) / est * (s - 1) / (n - 1) if est > 0 else 0.0
-    return out
+def ig_closeness_pivots(g, k: int, seed: int) -> list[float]:
+    """Closeness estimated from ``k`` pivots in components bigger than ``k`` (exact in the
+    others): ``kg.measures.closeness`` with its work bound set so that it draws ``k`` pivots
+    (a proposal in the engine run, the adopted policy since)."""
+    from kg import measures as M
+    c = M.Converted(None, g, list(range(g.vcount())))
+    vals = M.closeness(c, work=k * max(g.ecount(), 1), seed=seed)
+    return [vals[v] for v in range(g.vcount())]
 
 
 def ig_eigenvector(g) -> list[float]:
