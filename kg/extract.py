@@ -22,7 +22,7 @@ from collections import Counter
 
 from . import identity
 from .cleaning import Cleaned, clean
-from .lexicon import countries
+from .lexicon import agency_gazetteer, countries, place_gazetteer, state_of
 from .matching import find_all, match_at
 from .mentions import (OrgMention, PersonMention, Sentence, analyse, cue_tables, find_organizations,
                        find_persons, find_places, find_topics, is_locative, states_named)
@@ -252,7 +252,6 @@ def _ministry_of_minister(o: Organization, persons: list[Person]) -> str | None:
 
 def _state_of_name(label: str) -> str | None:
     """The state of a body whose full name belongs to one state only (ministries.tsv)."""
-    from .lexicon import state_of
     toks = analyse(label).tokens
     m = match_at(toks, 0, state_of("ministries.tsv")) if toks else None
     return m.values[0] if m and m.end == len(toks) else None
@@ -261,7 +260,6 @@ def _state_of_name(label: str) -> str | None:
 def _site_state(site: str) -> str | None:
     """A masthead or copyright line naming a body of one state: "جميع الحقوق محفوظة لوزارة
     الاقتصاد الرقمي والريادة" is a Jordanian ministry's site."""
-    from .lexicon import state_of
     toks = analyse(site).tokens
     found = {m.values[0] for m in find_all(toks, state_of("ministries.tsv"))}
     return found.pop() if len(found) == 1 else None
@@ -272,7 +270,6 @@ def _dateline_state(cleaned: Cleaned) -> str | None:
     story's home state ("نيقوسيا (بترا) -" is Jordanian news), else the city it is filed from."""
     if not cleaned.dateline:
         return None
-    from .lexicon import agency_gazetteer, place_gazetteer
     signed = analyse(cleaned.signed).tokens
     for k in range(len(signed)):
         m = match_at(signed, k, agency_gazetteer())
