@@ -181,6 +181,7 @@ def test_occasion_and_exhibitor_lists_are_no_parties():
     ("وعقد وزير الاتصالات المصري اجتماعا مع نظيره الأردني.", "Meeting"),
     ("وأجرى وزير الاتصالات المصري اتصالا هاتفيا مع نظيره الأردني.", "Meeting"),
     ("وخلال زيارته إلى الأردن التقى وزير الاتصالات المصري نظيره الأردني.", "Visit"),
+    ("واختتمت أعمال اللجنة الفنية المشتركة بين مصر والأردن في عمان.", "Forum"),
 ])
 def test_engagement_cues_in_accusative_and_possessive_forms(sentence, kind):
     r = extract_text(sentence, "t12")
