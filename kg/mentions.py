@@ -210,6 +210,14 @@ def find_places(s: Sentence) -> list[PlaceMention]:
         label = _strip_prefix(s.tokens[m.start].text, m.prefix) + \
             s.text[s.tokens[m.start].end:s.tokens[m.end - 1].end]
         out.append(PlaceMention(label, iso2 or None, m.start))
+    toks = s.tokens
+    for k in range(len(toks) - 1):      # a palace as the venue: "في قصر الشاطئ", "بقصر الاتحادية"
+        prefix = next((p for p, stem in readings(toks[k].fold) if stem == "قصر"), None)
+        if prefix is None or not (prefix.endswith("ب") or prefix == "" and k and toks[k - 1].fold == "في"):
+            continue
+        nxt = toks[k + 1]
+        if _is_definite(nxt) and nxt.fold not in words().get("time", ()) and not _is_prepositional(nxt):
+            out.append(PlaceMention("قصر " + nxt.text, None, k))
     return out
 
 

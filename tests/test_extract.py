@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from kg.extract import extract_text
-from kg.mentions import analyse, find_organizations, find_persons, states_named
+from kg.mentions import analyse, find_organizations, find_persons, find_places, states_named
 
 
 def persons(text):
@@ -234,3 +234,12 @@ def test_a_ministry_belongs_to_the_state_of_its_minister():
                      "الحوكمة الرقمية ستعمل مع نظيرتها السعودية.", "t16")
     assert r.home == "SA"
     assert {o.label: o.country for o in r.organizations}["وزارة الحوكمة الرقمية"] == "GR"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("استقبل سمو الشيخ في قصر الشاطئ بأبوظبي اليوم الوزير", ["أبوظبي", "قصر الشاطئ"]),
+    ("جرت اليوم، بقصر الاتحادية، مراسم التوقيع", ["قصر الاتحادية"]),
+    ("رغم قصر المدة", []),
+])
+def test_palaces_are_venues(text, expected):
+    assert [p.label for p in find_places(analyse(text))] == expected
