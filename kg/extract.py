@@ -433,8 +433,10 @@ def _agreements(sents: list[Sentence], actors_in: dict, pair: list[str], home: s
             cues.append((m.start, m.values[0], anaphoric, n, int(ordinal.values[0]) if ordinal else 0))
         status = _status(s)
         if not cues and _AGREED.search(fold(s.text)):
+            # "اتفق الجانبان على التعاون …": agreed, whatever follow-up the sentence plans next
+            # ("… على أن يتم تشكيل فريق عمل")
             cues.append((0, "CooperationAgreement", False, 1, 0))
-            status = status if status == "planned" else "agreed"
+            status = "agreed"
         at = info["states_at"]
         for k, (pos, type_, anaphoric, n, ordinal) in enumerate(cues):
             if len(cues) > 1:

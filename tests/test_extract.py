@@ -108,6 +108,9 @@ def test_planned_and_agreed_status():
     assert [a.status for a in planned.agreements] == ["planned"]
     agreed = extract_text("اتفقت الإمارات والهند على التعاون في مجال الفضاء خلال لقاء الوزيرين.", "t3")
     assert [(a.type, a.status) for a in agreed.agreements] == [("CooperationAgreement", "agreed")]
+    follow_up = extract_text("واتفق الجانبان المصري والهندي على التعاون في تصميم الإلكترونيات، على أن "
+                             "يتم تشكيل فريق عمل مشترك.", "t3b")
+    assert [a.status for a in follow_up.agreements] == ["agreed"]      # the follow-up is planned
 
 
 def test_several_accords_and_two_pairs():
