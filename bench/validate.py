@@ -204,6 +204,21 @@ def _topics():
 
 # ================================================================ 3. the user file, each engine
 
+def _time_engine(into: dict) -> None:
+    """Wrap ``kg.shacl.run_shacl`` so the CPU seconds spent in the engine add up in
+    ``into["engine_cpu_s"]``."""
+    from kg import shacl
+    inner = shacl.run_shacl
+
+    def timed_run(*args, **kw):
+        c0 = time.process_time()
+        try:
+            return inner(*args, **kw)
+        finally:
+            into["engine_cpu_s"] = into.get("engine_cpu_s", 0.0) + time.process_time() - c0
+    shacl.run_shacl = timed_run
+
+
 def _findings(rep) -> list:
     return sorted((f.severity, f.focus, f.path, f.value, f.shape, f.component, f.message) for f in rep.findings)
 
@@ -216,23 +231,15 @@ def phase_user(a) -> dict:
     store = Store(d / "store", read_only=True)
     shacl.validate(shacl.parse_rdf(ROOT / "tests" / "shapes" / "_base.ttl"))   # warm the caches
     out = {}
-    engine_cpu = [0.0]
-    inner_run = shacl.run_shacl
-
-    def timed_run(*args, **kw):
-        c0 = time.process_time()
-        try:
-            return inner_run(*args, **kw)
-        finally:
-            engine_cpu[0] += time.process_time() - c0
-    shacl.run_shacl = timed_run
+    engine_cpu: dict = {}
+    _time_engine(engine_cpu)
     for engine in a.engines.split(","):
         os.environ["TDKG_SHACL_ENGINE"] = engine
         shacl.validate(shacl.parse_rdf(ROOT / "tests" / "shapes" / "_base.ttl"))
         runs = []
         reps = a.repeat if engine != "pyshacl" else max(1, a.repeat_pyshacl)
         for _ in range(reps):
-            engine_cpu[0] = 0.0
+            engine_cpu.clear()
             t0, c0 = time.perf_counter(), cpu_s()
             data = shacl.parse_rdf(d / "user.ttl")
             t1 = time.perf_counter()
@@ -241,7 +248,7 @@ def phase_user(a) -> dict:
             rep = shacl.validate(data, context=ctx)
             t3 = time.perf_counter()
             runs.append({"parse_s": t1 - t0, "context_s": t2 - t1, "validate_s": t3 - t2, "total_s": t3 - t0,
-                         "cpu_s": cpu_s() - c0, "engine_cpu_s": engine_cpu[0]})
+                         "cpu_s": cpu_s() - c0, "engine_cpu_s": engine_cpu.get("engine_cpu_s", 0.0)})
             log(f"  {engine}: total {t3 - t0:.2f} s (parse {t1 - t0:.2f}, context {t2 - t1:.2f}, "
                 f"validate {t3 - t2:.2f}); {len(rep.violations)} violations, {len(rep.warnings)} warnings")
         med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
@@ -452,15 +459,7 @@ def phase_load(a) -> dict:
                 calls["fell_back"] += calls["validate"] - n0 > 1
         loader.validate_batch = timed_batch
         shacl.validate = counted_validate
-        inner_run = shacl.run_shacl
-
-        def timed_run(*args, **kw):
-            c0 = time.process_time()
-            try:
-                return inner_run(*args, **kw)
-            finally:
-                calls["engine_cpu_s"] = calls.get("engine_cpu_s", 0.0) + time.process_time() - c0
-        shacl.run_shacl = timed_run
+        _time_engine(calls)
     store = Store(path)
     t0, c0 = time.perf_counter(), cpu_s()
     rep = loader.load(store, files, validate=bool(a.validate), jobs=a.jobs, progress=False)
