@@ -1,8 +1,8 @@
-"""Network-analysis benchmark: the measures in NetworkX against igraph, and ``kg.measures``.
+"""Network-analysis benchmark: the measures in NetworkX against igraph, and ``kg.analysis.measures``.
 
     python bench/analysis.py [--nodes 100000] [--seed 1] [--workers 2] [--out bench/out]
                              [--budget 300] [--reuse] [--no-results]
-    python bench/analysis.py --reuse --adopted  # kg.measures as tdkg runs it, against the last dumps
+    python bench/analysis.py --reuse --adopted  # kg.analysis.measures as tdkg runs it, against the last dumps
     python bench/analysis.py --build-only      # extract and cache the network only
     python bench/analysis.py --reuse --from-dumps   # agreement + report from the last engines' dumps
     python bench/analysis.py --render-only     # RESULTS.md section from OUT/analysis.json
@@ -14,8 +14,8 @@ process about 15 minutes with ``--budget 600``.
 1. *Build.* Synthetic articles from ``bench.corpus.generate`` are extracted with
    ``kg.extract.extract_text`` in ``--workers`` processes until the accords and
    engagements they hold name at least ``--nodes`` distinct actors (persons and
-   organisations); records become ``kg.network.Item`` objects and
-   ``kg.network.actors_network`` builds the actor network (nodes are the actor
+   organisations); records become ``kg.analysis.network.Item`` objects and
+   ``kg.analysis.network.actors_network`` builds the actor network (nodes are the actor
    IRIs, as in the store). The corpus's own name pools (59 given x 61 family
    names) are far too small for 100,000 actors, so this script widens
    ``bench.corpus.Ctx.person``: Arabic names become nasab chains (given +
@@ -24,7 +24,7 @@ process about 15 minutes with ``--budget 600``.
    network has hubs and a giant component, as real news has. The network is
    cached (``OUT/analysis-graph-<nodes>-<seed>.pkl``; ``--reuse`` reads it).
 2. *NetworkX*, in a fresh child process: the reference definitions (``NX_MEASURES``,
-   what ``kg.measures`` ran before igraph was adopted), timed one by one.
+   what ``kg.analysis.measures`` ran before igraph was adopted), timed one by one.
 3. *igraph*, in a fresh child process: the same measures with python-igraph,
    defined to give the same numbers (the conversion from NetworkX is timed and
    counted): betweenness from the very sources NetworkX samples (its ``seed``),
@@ -37,7 +37,7 @@ process about 15 minutes with ``--budget 600``.
    sources, a probe on a few sources is timed first; when the full run would
    take more than ``--budget`` seconds it is not run and its time is the
    probe's, scaled (marked "est."); agreement is then checked on the probe.
-4. With ``--adopted``: ``kg.measures`` as ``tdkg analyze`` runs it now (igraph and
+4. With ``--adopted``: ``kg.analysis.measures`` as ``tdkg analyze`` runs it now (igraph and
    its sampling policy), each measure and ``analyze(G)`` timed in a fresh child, its
    results compared with the full computations of the last engine run's dumps.
 5. Agreement (max |diff|, top-10 overlap, communities and modularity), peak
@@ -138,7 +138,7 @@ def _item_rows(rec) -> tuple[list[tuple], dict[str, dict], int]:
     """Records of one article -> (item rows, actor nodes, dropped refs).
 
     An item row is (iri, kind, type, status, dates, countries, topics, actor IRIs)."""
-    from kg import identity
+    from kg.graph import vocab as identity
     persons = {p.ref: p for p in rec.persons}
     orgs = {o.ref: o for o in rec.organizations}
     nodes: dict[str, dict] = {}
@@ -196,7 +196,7 @@ def build_network(target: int, seed: int, workers: int, batch: int = 2000):
     from multiprocessing import get_context
 
     from bench.corpus import generate
-    from kg.network import Item, actors_network
+    from kg.analysis.network import Item, actors_network
 
     widen_names()
     items: dict[str, Item] = {}
@@ -238,7 +238,7 @@ def build_network(target: int, seed: int, workers: int, batch: int = 2000):
 
 
 # ================================================================ NetworkX: the reference definitions
-# kg.measures ran on NetworkX until igraph was adopted (commit ce2e4a7); the same functions,
+# kg.analysis.measures ran on NetworkX until igraph was adopted (commit ce2e4a7); the same functions,
 # kept here as the peer every run measures igraph and the adopted policy against.
 
 SEED = 42
@@ -332,7 +332,7 @@ def ig_strength(g) -> list:
 
 
 def ig_betweenness(g, sources: list[int] | None) -> list[float]:
-    """= ``kg.measures.betweenness``: distance = 1/weight, normalised, from ``sources``
+    """= ``kg.analysis.measures.betweenness``: distance = 1/weight, normalised, from ``sources``
     (NetworkX's own sample above SAMPLE_ABOVE nodes; None = every node)."""
     n = g.vcount()
     N = n - 1                                   # endpoints are not counted
@@ -350,7 +350,7 @@ def ig_betweenness(g, sources: list[int] | None) -> list[float]:
 
 
 def ig_closeness(g, vertices: list[int] | None = None) -> list[float]:
-    """= ``kg.measures.closeness``: distance = 1/weight, Wasserman-Faust for disconnected graphs."""
+    """= ``kg.analysis.measures.closeness``: distance = 1/weight, Wasserman-Faust for disconnected graphs."""
     n = g.vcount()
     comp = g.connected_components()
     size = comp.sizes()
@@ -366,16 +366,16 @@ def ig_closeness(g, vertices: list[int] | None = None) -> list[float]:
 
 def ig_closeness_pivots(g, k: int, seed: int) -> list[float]:
     """Closeness estimated from ``k`` pivots in components bigger than ``k`` (exact in the
-    others): ``kg.measures.closeness`` with its work bound set so that it draws ``k`` pivots
+    others): ``kg.analysis.measures.closeness`` with its work bound set so that it draws ``k`` pivots
     (a proposal in the engine run, the adopted policy since)."""
-    from kg import measures as M
+    from kg.analysis import measures as M
     c = M.Converted(None, g, list(range(g.vcount())))
     vals = M.closeness(c, work=k * max(g.ecount(), 1), seed=seed)
     return [vals[v] for v in range(g.vcount())]
 
 
 def ig_eigenvector(g) -> list[float]:
-    """= ``kg.measures.eigenvector``: per component, unit (L2) norm, times the component's share."""
+    """= ``kg.analysis.measures.eigenvector``: per component, unit (L2) norm, times the component's share."""
     n = g.vcount()
     out = [0.0] * n
     comp = g.connected_components()
@@ -403,7 +403,7 @@ def ig_pagerank(g) -> list[float]:
 
 
 def ig_communities(g, nodes: list, seed: int) -> list[int]:
-    """= ``kg.measures.communities``: Louvain; community 0 is the largest (ties by smallest node name)."""
+    """= ``kg.analysis.measures.communities``: Louvain; community 0 is the largest (ties by smallest node name)."""
     random.seed(seed)                           # python-igraph draws from Python's random
     membership = g.community_multilevel(weights="weight", resolution=1.0).membership
     groups: dict[int, list] = {}
@@ -597,7 +597,7 @@ def phase_igraph(a) -> dict:
     else:
         _record(out, "closeness", est, cpu * n / q, est=True)
 
-    # a proposal, not kg.measures: closeness estimated from SAMPLE_ABOVE pivots in big components
+    # a proposal, not kg.analysis.measures: closeness estimated from SAMPLE_ABOVE pivots in big components
     vals, s = _timed(ig_closeness_pivots, g, NX_SAMPLE, SEED)
     _record(out, "closeness_pivots", s, CPU["last"])
     out["values"]["closeness_pivots"] = vals
@@ -612,27 +612,27 @@ def phase_igraph(a) -> dict:
 
 
 def phase_adopted(a) -> dict:
-    """``kg.measures`` as ``tdkg analyze`` runs it (igraph, its sampling policy): the conversion
+    """``kg.analysis.measures`` as ``tdkg analyze`` runs it (igraph, its sampling policy): the conversion
     and each measure timed, then ``analyze(G)`` end to end."""
-    from kg import measures as M
+    from kg.analysis import measures as M
     with open(a.graph, "rb") as f:
         G = pickle.load(f)
     nodes = node_order(G)
-    out = _new("kg.measures", metadata.version("igraph"))
+    out = _new("kg.analysis.measures", metadata.version("igraph"))
     c, s = _timed(M.convert, G)
     _record(out, "convert", s, CPU["last"])
     for name, fn in M.MEASURES.items():
         vals, s = _timed(fn, c)
         _record(out, name, s, CPU["last"])
         out["values"][name] = [vals[v] for v in nodes]
-        log(f"kg.measures: {name} {s:.2f} s ({CPU['last']:.1f} CPU s)")
+        log(f"kg.analysis.measures: {name} {s:.2f} s ({CPU['last']:.1f} CPU s)")
     out["notes"] = {"work": M.WORK, "min_sample": M.MIN_SAMPLE,
                     "sample": M.sample_size(G.number_of_nodes(), G.number_of_edges())}
     gc.collect()
     c0, t0 = time.process_time(), time.perf_counter()
     M.analyze(G)
     out["notes"]["analyze"] = {"s": time.perf_counter() - t0, "cpu": time.process_time() - c0}
-    log(f"kg.measures: analyze(G) {out['notes']['analyze']['s']:.1f} s")
+    log(f"kg.analysis.measures: analyze(G) {out['notes']['analyze']['s']:.1f} s")
     out["peak_mb"] = peak_mb()
     out["loadavg_end"] = os.getloadavg()
     return out
@@ -822,7 +822,7 @@ def render(R: dict) -> str:
         w("Agreement recomputed from that run's dumps (`--from-dumps`); Louvain with a second seed (43) was "
           "added to each engine's dump with the same functions.")
     w("")
-    w(f"**Network**: the actor network (`kg.network.actors_network`) of {st['articles']:,} synthetic articles "
+    w(f"**Network**: the actor network (`kg.analysis.network.actors_network`) of {st['articles']:,} synthetic articles "
       f"(`bench.corpus.generate`, seed {R['seed']}) extracted with `kg.extract.extract_text` in {R['workers']} "
       f"worker processes ({st['articles'] / st['extract_s']:.0f} articles/s, {st['extract_s']:.0f} s; "
       f"network built in {st['network_s']:.1f} s): {st['items']:,} accords and engagements, "
@@ -837,7 +837,7 @@ def render(R: dict) -> str:
       "(59 × 59 × 61 male and 12 × 59 × 61 female combinations), and "
       f"{OFFICIAL_SHARE:.0%} of a state's officials are drawn from {OFFICIALS} recurring officials of that state (fixed per state), so the network has hubs and a giant "
       "component; foreign names keep the corpus's regional lists (they are the biggest hubs). Organisations "
-      "come from the corpus as they are. Nodes are actor IRIs (`kg.identity`), as in the store.")
+      "come from the corpus as they are. Nodes are actor IRIs (`kg.extract.identity`), as in the store.")
     if st.get("kg_commit"):
         w("")
         w(f"The network was built with the extraction code of commit `{st['kg_commit']}`.")
@@ -853,7 +853,7 @@ def render(R: dict) -> str:
     w("**Seconds per measure** (each engine in its own fresh process, same graph; igraph's column "
       "includes nothing but the call, its conversion from NetworkX is its own row):")
     w("")
-    w("| measure | NetworkX (`kg.measures`) | igraph | NetworkX / igraph | agreement |")
+    w("| measure | NetworkX (`kg.analysis.measures`) | igraph | NetworkX / igraph | agreement |")
     w("|---|---|---|---|---|")
     notes = {
         "degree": lambda a: f"{a['equal']:,}/{a['of']:,} equal" + ("" if a["same_types"] else ", types differ"),
@@ -969,14 +969,14 @@ def render(R: dict) -> str:
       + ", at the cost of a weaker betweenness top 100 (table). Both are linear in sources, so they also split "
       "over the two cores (not measured here).")
     w("")
-    w("Definitions used on the igraph side (the same numbers as `kg.measures`): betweenness = "
+    w("Definitions used on the igraph side (the same numbers as `kg.analysis.measures`): betweenness = "
       "`g.betweenness(weights='distance', sources=S)` × 2/((k−1)(n−2)) for sources, × 2/(k(n−2)) for the "
       "others (NetworkX's sampled normalisation; all nodes: × 2/((n−1)(n−2))); closeness = "
       "`g.closeness(weights='distance', normalized=True)` × (component size − 1)/(n − 1), NaN → 0; "
       "eigenvector = per component ≥ 3 nodes `eigenvector_centrality(weights='weight')` rescaled to unit "
       "norm, 1/√2 for pairs, × component share; PageRank = `g.pagerank(weights='weight', damping=0.85)`; "
       "Louvain = `random.seed(42); g.community_multilevel(weights='weight')`, communities numbered by size. "
-      "Closeness from pivots (`ig_closeness_pivots`, a proposal in that run, adopted since in `kg.measures`): exact in components "
+      "Closeness from pivots (`ig_closeness_pivots`, a proposal in that run, adopted since in `kg.analysis.measures`): exact in components "
       "of at most k nodes; in a bigger component of s nodes, k pivots drawn with the seed, a node's distance "
       "sum estimated as s/k × its distances to the pivots (Eppstein–Wang), then the same Wasserman–Faust "
       "closeness.")
@@ -987,22 +987,22 @@ def render(R: dict) -> str:
 
 
 def render_adopted(R: dict, w) -> None:
-    """The subsection on what ``kg.measures`` runs now: igraph with the sampling policy."""
+    """The subsection on what ``kg.analysis.measures`` runs now: igraph with the sampling policy."""
     ad, ag, nxr = R["adopted"], R["adopted_agreement"], R["networkx"]
     nt = ad["notes"]
-    w("### Adopted: `kg.measures` on igraph with a sampling policy")
+    w("### Adopted: `kg.analysis.measures` on igraph with a sampling policy")
     w("")
     w(f"{ad['date']}, `{ad['command']}`, code at commit {ad['commit']}, same network. Machine load average "
       f"{ad['loadavg_start'][0]:.1f} at the start, {ad['loadavg_end'][0]:.1f} at the end (2 cores; "
       f"{ad.get('load_note', '')}).")
     w("")
-    w(f"`kg.measures` now computes betweenness, closeness, eigenvector, PageRank and Louvain with igraph "
+    w(f"`kg.analysis.measures` now computes betweenness, closeness, eigenvector, PageRank and Louvain with igraph "
       f"(degree and strength with NetworkX). Policy: betweenness and closeness are exact while nodes × edges ≤ "
       f"{nt['work']:.0e}; above, k = max({nt['min_sample']}, {nt['work']:.0e} // edges) nodes drawn with seed 42 — "
       f"betweenness sources (NetworkX's estimator) and closeness pivots (Eppstein–Wang; components of at most k "
       f"nodes stay exact). Here k = {nt['sample']}.")
     w("")
-    w("| measure | NetworkX, before (s, CPU s) | `kg.measures` now (s, CPU s) | agreement with the full computation |")
+    w("| measure | NetworkX, before (s, CPU s) | `kg.analysis.measures` now (s, CPU s) | agreement with the full computation |")
     w("|---|---|---|---|")
     b, c = ag.get("betweenness"), ag["closeness"]
     cm = ag["community"]
@@ -1038,7 +1038,7 @@ def render_adopted(R: dict, w) -> None:
       f"{nx_s / max(nt['analyze']['s'], 1e-9):,.0f}× less than NetworkX with its own definitions would. "
       "What the sampling costs: closeness from pivots ranks nodes as exact closeness does (Spearman above, "
       "errors of about 1%); betweenness from k sources finds the same top 10 but only part of the top 100 of a "
-      "2,000-source estimate (raise `kg.measures.WORK` for more: the time is linear in it). Networks of the "
+      "2,000-source estimate (raise `kg.analysis.measures.WORK` for more: the time is linear in it). Networks of the "
       "size the bundled and real news corpora give (hundreds of countries and thousands of actors) stay exact. "
       "`tests/test_network.py` checks that every measure equals NetworkX's on a random graph with several "
       "components and that the sampled estimates are NetworkX's estimator and close to exact.")
@@ -1083,7 +1083,7 @@ def main(argv=None) -> int:
     ap.add_argument("--from-dumps", action="store_true",
                     help="reuse the engines' dumps of the last run (OUT/analysis-*.pkl): agreement and report only")
     ap.add_argument("--adopted", action="store_true",
-                    help="time kg.measures as the project runs it on the cached network and compare it with "
+                    help="time kg.analysis.measures as the project runs it on the cached network and compare it with "
                          "the last engine run's dumps (needs --reuse)")
     ap.add_argument("--load-note", default="", help="what else ran on the machine, for the report")
     ap.add_argument("--phase", choices=("networkx", "igraph", "adopted"), help=argparse.SUPPRESS)

@@ -30,7 +30,7 @@ from typing import Iterator
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kg.lexicon import records, split  # noqa: E402
+from kg.extract.lexicon import records, split  # noqa: E402
 
 # ---------------------------------------------------------------- word lists
 

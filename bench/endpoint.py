@@ -18,7 +18,7 @@
    of ``--runs`` requests after 2 warm-ups on both servers: ours through
    ``GET /queries/<name>.json?…``, the peer through ``POST /sparql`` with the
    query text whose parameters are bound by ``BIND`` clauses opening the
-   WHERE clause (``kg.store.bind_values``, what we send external stores). A
+   WHERE clause (``kg.graph.remote.bind_values``, what we send external stores). A
    peer query that does not answer within ``--peer-timeout`` seconds is
    skipped (the peer is restarted: it cannot cancel a running query).
    Then the throughput of ``--clients`` concurrent clients on each lookup
@@ -82,8 +82,8 @@ def _extract_range(job: tuple[int, int, int]):
     """Articles lo..hi-1 of the corpus of seed -> ([(graph IRI, N-Triples, triples)], [errors])."""
     from bench.corpus import article
     from kg.extract import extract_text
-    from kg.rdf import article_graph
-    from kg.store import ntriples
+    from kg.graph.rdf import article_graph
+    from kg.graph.store import ntriples
     lo, hi, seed = job
     out, errors = [], []
     for i in range(lo, hi):
@@ -100,7 +100,7 @@ def _extract_range(job: tuple[int, int, int]):
 def build(out: Path, target: int, seed: int, workers: int, batch: int = 100) -> dict:
     """Build (or reuse) the store, its N-Quads dump and the build facts."""
     import pyoxigraph as ox
-    from kg.store import Store
+    from kg.graph.oxigraph import Store
     store_dir, nq, meta_path = out / "store", out / "data.nq", out / "build.json"
     if meta_path.exists() and store_dir.exists() and nq.exists():
         meta = json.loads(meta_path.read_text())
@@ -572,9 +572,9 @@ def dedup_store(out: Path) -> tuple[Path, dict]:
 
 
 def time_one(spec: dict) -> dict:
-    """Child process: time one query text (kg.sparql.execute + JSON) on a store; print JSON."""
-    from kg import queries, sparql
-    from kg.store import Store
+    """Child process: time one query text (kg.graph.sparql.execute + JSON) on a store; print JSON."""
+    from kg.graph import queries, sparql
+    from kg.graph.oxigraph import Store
     store = Store(spec["store"], read_only=True)
     if spec["default_graph"]:
         store = _DefaultGraphStore(store)
@@ -639,7 +639,7 @@ def run_variant(spec: dict, timeout: float) -> dict:
 def run_rewrites(out: Path, params: dict, runs: int, names: list[str], timeout: float) -> dict:
     """Each saved query (and its rewrite, if any) on the store as it is (union of the article graphs)
     and on the deduplicated copy (default graph = merge), in process, same bound parameters."""
-    from kg import queries
+    from kg.graph import queries
     dpath, dmeta = dedup_store(out)
     res = {"dedup_store": dmeta, "queries": {}, "runs": runs, "timeout": timeout}
     for name in names:
@@ -830,7 +830,7 @@ def render(R: dict) -> str:
       f"runs); peer rdflib-endpoint over `Dataset(default_union=True)` parsed from the same N-Quads, under "
       f"uvicorn (ready in {R['servers']['peer']['start_s']:.0f} s, RSS {R['servers']['peer'].get('rss_mb') or 0:,.0f}"
       f" MB). Ours: `GET /queries/<name>.json?…`; peer: `POST /sparql` with the saved text, parameters bound "
-      f"by BIND clauses opening the WHERE clause (`kg.store.bind_values`). Latency is client-side wall time "
+      f"by BIND clauses opening the WHERE clause (`kg.graph.remote.bind_values`). Latency is client-side wall time "
       f"of the whole HTTP request (keep-alive), {R['runs']} runs after {R['warmup']} warm-ups; a peer query not "
       f"answering within {R['peer_timeout']:.0f} s is skipped.")
     w("")
@@ -913,7 +913,7 @@ def render(R: dict) -> str:
     w("")
     if R.get("rewrites"):
         rw, dm = R["rewrites"], R["rewrites"]["dedup_store"]
-        w(f"Fixes, timed in process (`kg.sparql.execute` + JSON serialisation: the server's path without "
+        w(f"Fixes, timed in process (`kg.graph.sparql.execute` + JSON serialisation: the server's path without "
           f"HTTP), same bound parameters, median / p95 of {R['rewrite_runs']} runs after 2 warm-ups (n = fewer, at "
           f"least 3, when the runs would pass 40 s), each variant in its own process, stopped after {R['rewrite_timeout']:.0f} s. *union*: the "
           f"store as served today (default graph = union of the article graphs); *merge*: a copy whose default "
@@ -993,8 +993,8 @@ def main(argv=None) -> int:
     meta = build(out, a.triples, a.seed, a.workers)
     if a.build_only:
         return 0
-    from kg import queries
-    from kg.store import bind_values
+    from kg.graph import queries
+    from kg.graph.store import bind_values
     saved = queries.saved_queries()
     names = [n for n in saved if not a.only or n in a.only.split(",")]
 

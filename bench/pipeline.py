@@ -64,7 +64,7 @@ def corpus_files(out: Path, n: int) -> list[Path]:
 
 def phase_extract(a) -> dict:
     from kg.extract import extract_text
-    from kg.rdf import article_graph
+    from kg.graph.rdf import article_graph
     files = corpus_files(Path(a.out), a.n)
     base = rss_mb()
     spent = cpu = 0.0
@@ -112,7 +112,7 @@ def phase_extract(a) -> dict:
 
 def _extract_one(path: str) -> int:
     from kg.extract import extract_text
-    from kg.rdf import article_graph
+    from kg.graph.rdf import article_graph
     p = Path(path)
     try:
         article_graph(extract_text(p.read_text(encoding="utf-8"), p.stem, p.name))
@@ -124,7 +124,7 @@ def _extract_one(path: str) -> int:
 def phase_load(a) -> dict:
     """One load into a fresh on-disk store; the loader's time split by instrumenting its calls."""
     import kg.loader as L
-    from kg.store import REFERENCE_GRAPH, Store
+    from kg.graph.store import REFERENCE_GRAPH, Store
     timers: Counter = Counter()
 
     def timed(name, f):
@@ -214,7 +214,7 @@ def phase_rdflib(a) -> dict:
 def phase_oxigraph(a) -> dict:
     """The store's side of the same N-Quads: its write path (batches of 32 graphs) and bulk_load."""
     import pyoxigraph as ox
-    from kg.store import Store
+    from kg.graph.oxigraph import Store
     graphs: dict[str, list[str]] = {}
     with open(a.nquads, encoding="utf-8") as f:
         for line in f:
@@ -256,8 +256,8 @@ def phase_oxigraph(a) -> dict:
 def phase_shacl(a) -> dict:
     """The gate's own peer: pyshacl one article per call against batched calls, same graphs."""
     from kg.extract import extract_text
-    from kg.rdf import article_graph
-    from kg.shacl import shapes_graph, ontology_graph, validate, validate_batch
+    from kg.graph.rdf import article_graph
+    from kg.validate import shapes_graph, ontology_graph, validate, validate_batch
     files = corpus_files(Path(a.out), a.n)
     graphs = []
     for f in files:
@@ -396,7 +396,7 @@ def orchestrate(a) -> dict:
     bs0 = inspect.signature(kg.loader.load).parameters["batch_size"].default
     R["default_batch"] = bs0
     try:
-        from kg.shacl import shacl_engine
+        from kg.validate import shacl_engine
         R["machine"]["shacl_engine"] = shacl_engine()
     except ImportError:
         R["machine"]["shacl_engine"] = "pyshacl"

@@ -15,7 +15,7 @@ present), then measures in one run, every measurement in its own child process
 - the same with the SHACL gate (``validate=True``) on a ``--gate-n`` subset;
 - loading into a private, loopback-only Virtuoso (``tests/stores.py``), jobs 2,
   one fresh instance per size;
-- saved-query latency (``kg.queries``, ``store.query(q.text, queries.bind(q, …))``)
+- saved-query latency (``kg.graph.queries``, ``store.query(q.text, queries.bind(q, …))``)
   on both stores at the largest size both loaded: a first (cold) run, then at
   least ``--runs`` timed runs each, median and p95, bounded per query;
 - memory of the loading process: ``ru_maxrss`` of the child that loads, and the
@@ -130,7 +130,7 @@ class RssSampler(threading.Thread):
 def phase_load(a) -> dict:
     """One load of the first ``n`` corpus articles into a store (fresh, set up by the caller)."""
     from kg import loader as L
-    from kg.store import BaseStore, REFERENCE_GRAPH, open_store
+    from kg.graph.store import BaseStore, REFERENCE_GRAPH, open_store
     files = corpus_files(Path(a.corpus), a.n)
     if not a.store.startswith("sparql+"):
         shutil.rmtree(a.store, ignore_errors=True)
@@ -198,8 +198,8 @@ def phase_load(a) -> dict:
 
 def phase_params(a) -> dict:
     """Parameters of the saved queries that exist in the loaded data (discovered on the store)."""
-    from kg import identity
-    from kg.store import open_store
+    from kg.graph import vocab as identity
+    from kg.graph.store import open_store
     store = open_store(a.store, read_only=True, update_endpoint=a.update or None)
     agreement = None
     for i in range(1, 201):
@@ -215,8 +215,8 @@ def phase_params(a) -> dict:
 def phase_query(a) -> dict:
     """One saved query: a first run, then timed runs; each run printed as it ends (the
     caller may kill this process at its budget and keep what was printed)."""
-    from kg import queries
-    from kg.store import open_store
+    from kg.graph import queries
+    from kg.graph.store import open_store
     store = open_store(a.store, read_only=True, update_endpoint=a.update or None)
     q = queries.get(a.query)
     values = {p.name: a.params[p.name] for p in q.params if p.name in a.params}
@@ -387,7 +387,7 @@ def pct(values: list[float], p: float) -> float:
 
 def measure_queries(a, label: str, spec: str, update: str, env: dict | None, params: dict,
                     server: Virtuoso | None = None) -> dict:
-    from kg import queries
+    from kg.graph import queries
     out = {}
     for name in sorted(queries.saved_queries()):
         if server:

@@ -8,7 +8,7 @@ a parent that already ran rudof, see kg/shacl.py; and peak memory stays per part
 
 1. the store: ``OUT/validate/store`` (on-disk Oxigraph) of >= 1 M triples, the
    article graphs of the first ``--store-articles`` synthetic articles
-   (``bench/corpus.py``, seed 1) through ``kg.extract`` + ``kg.rdf.article_graph``,
+   (``bench/corpus.py``, seed 1) through ``kg.extract`` + ``kg.graph.rdf.article_graph``,
    plus the reference graph; built once, reused while it holds >= 1 M triples
    (``OUT/validate/store.nq`` keeps the N-Quads);
 2. a user file of ``--user-triples`` triples, ``OUT/validate/user.ttl``: curated
@@ -70,8 +70,8 @@ def _extract_chunk(args) -> tuple[str, int, int]:
     lo, hi, seed = args
     from bench.corpus import article
     from kg.extract import extract_text
-    from kg.rdf import article_graph
-    from kg.store import ntriples
+    from kg.graph.rdf import article_graph
+    from kg.graph.store import ntriples
     out, ok, bad = [], 0, 0
     for i in range(lo, hi):
         name = f"c{i:06d}"
@@ -88,7 +88,7 @@ def _extract_chunk(args) -> tuple[str, int, int]:
 
 def phase_store(a) -> dict:
     import pyoxigraph as ox
-    from kg.store import Store
+    from kg.graph.oxigraph import Store
     d = Path(a.out) / "validate"
     d.mkdir(parents=True, exist_ok=True)
     path, nq = d / "store", d / "store.nq"
@@ -135,7 +135,7 @@ def phase_store(a) -> dict:
 
 def phase_userfile(a) -> dict:
     """Curated agreements referring to what the store holds (exactly --user-triples triples)."""
-    from kg.store import Store
+    from kg.graph.oxigraph import Store
     from rdflib import Graph, Literal, Namespace, URIRef
     from rdflib.namespace import RDF, RDFS, XSD
     TDO = Namespace("https://w3id.org/tdkg/ontology#")
@@ -198,16 +198,16 @@ def phase_userfile(a) -> dict:
 
 
 def _topics():
-    from kg.shacl import ontology_graph
+    from kg.validate import ontology_graph
     return ontology_graph()
 
 
 # ================================================================ 3. the user file, each engine
 
 def _time_engine(into: dict) -> None:
-    """Wrap ``kg.shacl.run_shacl`` so the CPU seconds spent in the engine add up in
+    """Wrap ``kg.validate.run_shacl`` so the CPU seconds spent in the engine add up in
     ``into["engine_cpu_s"]``."""
-    from kg import shacl
+    from kg import validate as shacl
     inner = shacl.run_shacl
 
     def timed_run(*args, **kw):
@@ -225,8 +225,8 @@ def _findings(rep) -> list:
 
 def phase_user(a) -> dict:
     """parse + store_context + validate, as `tdkg validate FILE` with a store, per engine."""
-    from kg import shacl
-    from kg.store import Store
+    from kg import validate as shacl
+    from kg.graph.oxigraph import Store
     d = Path(a.out) / "validate"
     store = Store(d / "store", read_only=True)
     shacl.validate(shacl.parse_rdf(ROOT / "tests" / "shapes" / "_base.ttl"))   # warm the caches
@@ -295,7 +295,7 @@ def _article_graphs(nq: Path, triples: int) -> list:
 
 def phase_domain(a) -> dict:
     from rdflib import Graph
-    from kg import shacl
+    from kg import validate as shacl
     nq = Path(a.out) / "validate" / "store.nq"
     shacl.validate(shacl.parse_rdf(ROOT / "tests" / "shapes" / "_base.ttl"))
     out = {}
@@ -334,7 +334,7 @@ def phase_domain(a) -> dict:
 def _rudof_modes(data, reps: int) -> dict:
     """rudof alone on the core shapes, its native engine against its SPARQL-based one."""
     import pyrudof
-    from kg import shacl
+    from kg import validate as shacl
     plan = shacl._hybrid_plan(shacl.shapes_graph())
     out = {}
     for mode in ("Native", "Sparql"):
@@ -357,7 +357,7 @@ def _report_keys(report) -> list:
     source constraint and messages (blank nodes of the shapes graph as 'bnode')."""
     from rdflib import BNode
     from rdflib.namespace import RDF
-    from kg.shacl import SH
+    from kg.validate import SH
     out = []
     for r in report.subjects(RDF.type, SH.ValidationResult):
         if (None, SH.detail, r) in report:
@@ -377,8 +377,8 @@ def phase_agreement(a) -> dict:
     countries, as validate() builds it) and every W3C SHACL core test: whole reports compared."""
     from rdflib import Graph
     from rdflib.namespace import Namespace, RDF
-    from kg import shacl
-    from kg.rdf import COUNTRY
+    from kg import validate as shacl
+    from kg.graph.rdf import COUNTRY
     out = {"fixtures": {"identical": 0, "different": [], "results": 0},
            "w3c": {"identical": 0, "different": [], "pyshacl_instead": [], "results": 0}}
     fx = ROOT / "tests" / "shapes"
@@ -435,14 +435,14 @@ def phase_agreement(a) -> dict:
 
 def phase_load(a) -> dict:
     import kg.loader as loader
-    from kg.store import Store
+    from kg.graph.oxigraph import Store
     files = [Path(a.corpus) / f"c{i:06d}.txt" for i in range(1, a.articles + 1)]
     path = Path(a.out) / "validate" / f"load-{os.getpid()}"
     shutil.rmtree(path, ignore_errors=True)
     gate = [0.0]
     calls = {"batches": 0, "validate": 0, "fell_back": 0}
     if a.jobs == 1 and a.validate:
-        import kg.shacl as shacl
+        import kg.validate as shacl
         inner, inner_validate = loader.validate_batch, shacl.validate
 
         def counted_validate(*args, **kw):

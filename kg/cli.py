@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import io
 import json
 import os
 import sys
@@ -41,9 +40,9 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as e:  # one clear line, never a traceback, for anything the user gave us
-        from .queries import QueryError
-        from .reading import ArticleError
-        from .store import StoreError
+        from .graph.queries import QueryError
+        from .extract.reading import ArticleError
+        from .graph.store import StoreError
         if isinstance(e, (QueryError, ArticleError, StoreError, SyntaxError, ValueError, OSError)):
             print(f"tdkg: error: {e}", file=sys.stderr)
             return 2
@@ -179,7 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _store(args, read_only: bool = False):
     """The store named by --store / $TDKG_STORE: a folder or sparql+http(s)://…"""
-    from .store import open_store
+    from .graph.store import open_store
     return open_store(args.store, read_only=read_only, update_endpoint=args.update_endpoint,
                       graph_store=args.graph_store)
 
@@ -205,8 +204,8 @@ def cmd_load(args) -> int:
 
 def cmd_extract(args) -> int:
     from .extract import extract_text
-    from .rdf import article_graph
-    from .reading import read_article
+    from .graph.rdf import article_graph
+    from .extract.reading import read_article
     path = Path(args.file)
     rec = extract_text(read_article(path), path.stem, path.name)
     if args.turtle:
@@ -252,8 +251,8 @@ def cmd_export(args) -> int:
 
 
 def cmd_query(args) -> int:
-    from . import queries
-    from .store import PREFIXES
+    from .graph import queries
+    from .graph.vocab import PREFIXES
     if args.list:
         for q in queries.saved_queries().values():
             print(f"{q.name}\n    {q.title}: {q.answers}")
@@ -282,8 +281,8 @@ def cmd_query(args) -> int:
 
 
 def cmd_validate(args) -> int:
-    from . import shacl
-    from .store import is_remote, store_path
+    from . import validate as shacl
+    from .graph.store import is_remote, store_path
     store = None
     if not args.no_store and (is_remote(store_path(args.store)) or Path(store_path(args.store)).exists()):
         store = _store(args, read_only=True)
@@ -295,7 +294,7 @@ def cmd_validate(args) -> int:
             print(f"tdkg: error: {e}", file=sys.stderr)
             worst = 2
             continue
-        rep = shacl.validate(data, lang=args.lang, context=shacl.store_context(store, data))
+        rep = shacl.validate(data, lang=args.lang, context=store.context_of(data) if store else None)
         if args.format == "turtle":
             sys.stdout.write(rep.graph.serialize(format="turtle"))
         elif args.format == "json":
@@ -308,8 +307,8 @@ def cmd_validate(args) -> int:
 
 
 def _network(args, bipartite: bool = False):
-    from .measures import MEASURES, analyze, annotate
-    from .network import build
+    from .analysis.measures import MEASURES, analyze, annotate
+    from .analysis.network import build
     G = build(_store(args, read_only=True), args.network, bipartite=bipartite)
     if G.number_of_nodes() < 5_000 or not sys.stderr.isatty():
         results = analyze(G)
@@ -323,7 +322,7 @@ def _network(args, bipartite: bool = False):
 
 
 def cmd_analyze(args) -> int:
-    from .measures import table
+    from .analysis.measures import table
     G, results = _network(args)
     if args.sort not in results:
         raise ValueError(f"--sort {args.sort}: choose one of {', '.join(results)}")
@@ -353,7 +352,7 @@ def cmd_analyze(args) -> int:
 
 
 def cmd_export_graph(args) -> int:
-    from .gexf import write_csv, write_gexf
+    from .analysis.gexf import write_csv, write_gexf
     G, _ = _network(args, bipartite=args.bipartite)
     out = Path(args.out)
     if args.format == "gexf":
@@ -376,7 +375,7 @@ def cmd_export_graph(args) -> int:
 
 
 def cmd_plot(args) -> int:
-    from .plot import draw
+    from .analysis.plot import draw
     G, _ = _network(args)
     fmt = Path(args.out).suffix.lstrip(".").lower()
     if fmt not in ("png", "svg"):
@@ -405,19 +404,18 @@ def cmd_serve(args) -> int:
 
 
 def _print_result(result, fmt: str) -> None:
-    import pyoxigraph as ox
-    if isinstance(result, bool) or isinstance(result, ox.QueryBoolean):
+    from .graph import oxigraph as ox
+    form = "ASK" if isinstance(result, bool) else ox.result_form(result)
+    if form == "ASK":
         print("true" if bool(result) else "false")
         return
-    if not isinstance(result, ox.QuerySolutions):
+    if form == "GRAPH":
         from rdflib import Graph
-        buf = io.BytesIO()
-        ox.serialize(result, buf, ox.RdfFormat.N_TRIPLES)
-        g = Graph().parse(data=buf.getvalue().decode("utf-8"), format="nt")
-        from .rdf import bind_prefixes
+        from .graph.rdf import bind_prefixes
+        g = Graph().parse(data=ox.serialize(result, ox.RdfFormat.N_TRIPLES).decode("utf-8"), format="nt")
         sys.stdout.write(bind_prefixes(g).serialize(format="turtle"))
         return
-    names = [v.value for v in result.variables]
+    names = ox.variable_names(result)
     rows = [[(row[n].value if row[n] is not None else "") for n in names] for row in result]
     if fmt == "json":
         print(json.dumps([dict(zip(names, r)) for r in rows], ensure_ascii=False, indent=1))

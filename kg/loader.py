@@ -2,7 +2,7 @@
 
 Example (the five bundled articles into an in-memory store)::
 
-    report = load(Store(None), ["data/articles"], progress=False)
+    report = load(Store(None), ["data/articles"], progress=False)     # kg.graph.oxigraph.Store
     report.counts["stored"]     # 5
 
 Failures are per article and never touch what is stored: an unreadable file,
@@ -24,16 +24,16 @@ from typing import Callable, Iterable
 
 from rdflib import Graph
 
-from . import identity
 from .extract import extract_text
-from .rdf import article_graph
-from .reading import ArticleError, read_article
-from .shacl import validate_batch
-from .store import Store, ntriples
+from .extract.reading import ArticleError, read_article
+from .graph import vocab
+from .graph.rdf import article_graph
+from .graph.store import BaseStore, ntriples
+from .validate import RdfInputError, parse_rdf, validate as shacl_validate, validate_batch
 
 ARTICLE_SUFFIXES = (".txt", ".html", ".htm")
 RDF_SUFFIXES = (".ttl", ".nt", ".nq", ".trig", ".jsonld", ".rdf", ".owl", ".n3")
-CURATED = identity.BASE + "graph/curated/"
+CURATED = vocab.CURATED_GRAPHS
 FLUSH_EVERY = 10   # batches between flushes of the embedded store (measured: 283 -> 119 MB at 3,000 articles)
 
 
@@ -126,7 +126,7 @@ def prepare(path: Path) -> tuple[Graph, list[str]]:
     return article_graph(rec), rec.warnings
 
 
-def load_rdf(store: Store, path: Path, *, graph: str | None = None,
+def load_rdf(store: BaseStore, path: Path, *, graph: str | None = None,
              input_format: str | None = None) -> Outcome:
     """Curated RDF (Turtle, JSON-LD, …) into its own named graph, through the SHACL gate.
 
@@ -134,7 +134,6 @@ def load_rdf(store: Store, path: Path, *, graph: str | None = None,
     warnings are reported and do not block. Loading the same file again replaces
     its graph.
     """
-    from .shacl import RdfInputError, parse_rdf, store_context, validate as shacl_validate
     iri = graph or CURATED + path.stem
     outcome = Outcome(str(path), path.stem, "failed")
     try:
@@ -142,7 +141,7 @@ def load_rdf(store: Store, path: Path, *, graph: str | None = None,
     except RdfInputError as e:
         outcome.message = str(e).split(": ", 1)[-1]
         return outcome
-    rep = shacl_validate(data, context=store_context(store, data))
+    rep = shacl_validate(data, context=store.context_of(data))
     if not rep.conforms:
         v = rep.violations[0]
         outcome.status = "refused"
@@ -168,7 +167,7 @@ def process(files: list[Path], validate: bool = True, stored: dict[str, str] | N
         try:
             if stored:
                 digest = hashlib.sha256(read_article(f).encode("utf-8")).hexdigest()
-                if stored.get(identity.article_iri(f.stem)) == digest:
+                if stored.get(vocab.article_iri(f.stem)) == digest:
                     outcome.status = "unchanged"
                     out.append((outcome, None))
                     continue
@@ -208,7 +207,7 @@ def _work(files: list[Path]):
     return process(files, _WORKER["validate"], _WORKER["stored"])
 
 
-def load(store: Store, paths: Iterable[str | Path], *, validate: bool = True, batch_size: int = 128,
+def load(store: BaseStore, paths: Iterable[str | Path], *, validate: bool = True, batch_size: int = 128,
          skip_unchanged: bool = False, progress: bool = True, graph: str | None = None,
          input_format: str | None = None, jobs: int = 1,
          on_outcome: Callable[[Outcome], None] | None = None) -> LoadReport:

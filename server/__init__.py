@@ -12,7 +12,7 @@ import os
 
 from flask import Flask
 
-from kg.store import Store, open_store, store_path
+from kg.graph.store import BaseStore, memory_store, open_store, store_path
 
 DEFAULTS = {
     "STORE_PATH": None,            # store folder or sparql+http(s)://… (None: empty, in memory)
@@ -25,7 +25,7 @@ DEFAULTS = {
 }
 
 
-def create_app(config: dict | None = None, store: Store | None = None) -> Flask:
+def create_app(config: dict | None = None, store: BaseStore | None = None) -> Flask:
     """Build the app. ``store`` wins over ``config["STORE_PATH"]``; nothing is module-level."""
     app = Flask(__name__)
     app.config.update(DEFAULTS)
@@ -35,7 +35,7 @@ def create_app(config: dict | None = None, store: Store | None = None) -> Flask:
         raise ValueError("updates need a token: set TDKG_UPDATE_TOKEN")
     if store is None:
         path = app.config["STORE_PATH"]
-        store = open_store(path, read_only=not app.config["ALLOW_UPDATE"]) if path else Store(None)
+        store = open_store(path, read_only=not app.config["ALLOW_UPDATE"]) if path else memory_store()
     app.extensions["tdkg.store"] = store
 
     from . import analysis, errors, health, page, protocol, saved, validation

@@ -6,10 +6,10 @@ import io
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
-from kg.gexf import write_gexf
-from kg.measures import analyze, annotate, table
-from kg.network import NETWORKS, build
-from kg.plot import draw
+from kg.analysis.gexf import write_gexf
+from kg.analysis.measures import analyze, annotate, table
+from kg.analysis.network import NETWORKS, build
+from kg.analysis.plot import draw
 
 from .errors import ApiError
 from .protocol import cors

@@ -9,7 +9,7 @@ import re
 
 from flask import Blueprint, render_template, request
 
-from kg import queries
+from kg.graph import queries
 
 from .errors import ApiError
 

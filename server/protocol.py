@@ -7,7 +7,7 @@ import threading
 
 from flask import Blueprint, Response, current_app, redirect, request, url_for
 
-from kg import sparql
+from kg.graph import sparql
 
 from .errors import ApiError
 from .negotiate import choose, prefers_html
@@ -178,7 +178,7 @@ def _update(update: str, using: list[str], using_named: list[str]):
     if sparql.query_form(update) != "UPDATE":
         raise ApiError(400, "not a SPARQL Update")
     update = _with_dataset(update, using, using_named)
-    from kg import shacl
+    from kg import validate as shacl
     with current_app.extensions.setdefault("tdkg.update_lock", threading.Lock()):
         try:
             report = store().guarded_update(update, shacl.validate, base_iri=request.base_url)

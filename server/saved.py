@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
-from kg import queries
+from kg.graph import queries
 
 from .errors import ApiError
 from .negotiate import choose

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, current_app, render_template, request
 
-from kg import shacl
+from kg import validate as shacl
 
 from .errors import ApiError
 from .negotiate import choose
@@ -49,7 +49,7 @@ def validate():
         except shacl.RdfInputError as e:
             raise ApiError(400, str(e).replace(str(path), "request body"))
     store = current_app.extensions["tdkg.store"]
-    report = shacl.validate(data, lang=lang, context=shacl.store_context(store, data))
+    report = shacl.validate(data, lang=lang, context=store.context_of(data) if store is not None else None)
     mime = choose(request.headers.get("Accept"), ["application/json", "text/turtle", "text/html"])
     if mime == "text/turtle":
         return Response(report.graph.serialize(format="turtle"), mimetype="text/turtle")

@@ -11,9 +11,10 @@ import sys
 import pytest
 from SPARQLWrapper import JSON, SPARQLWrapper
 
-from kg.identity import person_iri, person_key
+from kg.extract.identity import person_key
+from kg.graph.vocab import person_iri
 from conftest import ARTICLES, ROOT, SHARED, TDKG, Server, needs_shared
-from kg import queries
+from kg.graph import queries
 from stores import have_virtuoso, oxigraph_server, virtuoso
 
 DATA = ROOT / "tests" / "data"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from kg.extract import extract_text
-from kg.mentions import analyse, find_organizations, find_persons, find_places, states_named
+from kg.extract.mentions import analyse, find_organizations, find_persons, find_places, states_named
 
 
 def persons(text):
@@ -145,7 +145,7 @@ def test_meeting_with_place_and_pair_anaphora():
 
 def test_shortened_org_name_is_the_same_body_even_as_a_party():
     """A short form met in a signing sentence refers to the full body (it once broke the RDF)."""
-    from kg.rdf import article_graph
+    from kg.graph.rdf import article_graph
     text = ("وقع الاتحاد الوطني للتكنولوجيا الرقمية التونسي مذكرة تفاهم مع الكويت في مجال الاتصالات. "
             "ووقع اتحاد التكنولوجيا التونسي المذكرة بحضور وزير الاتصالات الكويتي.")
     r = extract_text(text, "t8")

@@ -1,7 +1,7 @@
 """Our GEXF read by graphology-gexf, the parser of Gephi Lite (sigma + graphology).
 
 A small countries network with Arabic labels and dated accords is analysed
-(``kg.measures.annotate``), written with ``kg.gexf.write_gexf`` and parsed by
+(``kg.analysis.measures.annotate``), written with ``kg.analysis.gexf.write_gexf`` and parsed by
 graphology 0.26.0 + graphology-gexf 0.13.2 in Node (installed once with npm into
 the test cache, ``tests/npm_tools.py``; skipped where node/npm or the registry are
 missing), with ``parse(Graph, xml, {addMissingNodes: false})`` as in
@@ -19,9 +19,9 @@ import subprocess
 
 import pytest
 
-from kg import measures
-from kg.gexf import write_gexf
-from kg.network import Item, countries_network
+from kg.analysis import measures
+from kg.analysis.gexf import write_gexf
+from kg.analysis.network import Item, countries_network
 from npm_tools import npm_install, require_node
 
 GRAPHOLOGY = {"graphology": "0.26.0", "graphology-gexf": "0.13.2"}

@@ -9,9 +9,9 @@ import pytest
 from lxml import etree
 
 from conftest import SHARED, needs_shared, run_tdkg
-from kg import measures
-from kg.gexf import write_gexf
-from kg.network import Item, countries_network
+from kg.analysis import measures
+from kg.analysis.gexf import write_gexf
+from kg.analysis.network import Item, countries_network
 
 
 def star_with_tail():
@@ -84,7 +84,7 @@ def random_network(n=300, p=0.02, seed=7):
 
 
 def test_igraph_measures_equal_networkx_on_a_random_graph():
-    """kg.measures runs in igraph; its numbers are NetworkX's (the reference definitions)."""
+    """kg.analysis.measures runs in igraph; its numbers are NetworkX's (the reference definitions)."""
     G = random_network()
     assert nx.number_connected_components(G) > 3
     pairs = [

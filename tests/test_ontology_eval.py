@@ -11,9 +11,9 @@ from rdflib.namespace import RDF, RDFS, SKOS
 
 from conftest import ARTICLES, ROOT, SHARED, needs_shared, run_tdkg
 from kg.extract import extract_text
-from kg.rdf import article_graph
-from kg.reading import read_article
-from kg.shacl import validate
+from kg.graph.rdf import article_graph
+from kg.extract.reading import read_article
+from kg.validate import validate
 
 TDO = Namespace("https://w3id.org/tdkg/ontology#")
 ONTO = Graph().parse(ROOT / "ontology" / "tdkg.ttl")

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, run_tdkg
-from kg import queries
-from kg.store import Store
+from kg.graph import queries
+from kg.graph.oxigraph import Store
 
 SAVED = sorted(queries.saved_queries())
 

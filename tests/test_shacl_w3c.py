@@ -1,4 +1,4 @@
-"""The W3C SHACL core test suite through kg.shacl.run_shacl, the project's one engine call.
+"""The W3C SHACL core test suite through kg.validate.run_shacl, the project's one engine call.
 
 Suite: ../shared/thirdparty/shacl-tests/tests/core (see its README.md; 98
 sht:Validate tests, one per file, the file being at once manifest, data graph and
@@ -16,7 +16,7 @@ from rdflib import Graph, Namespace
 from rdflib.namespace import RDF
 
 from conftest import SHARED, needs_shared
-from kg.shacl import run_shacl
+from kg.validate import run_shacl
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 SHT = Namespace("http://www.w3.org/ns/shacl-test#")

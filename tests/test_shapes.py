@@ -1,4 +1,4 @@
-"""Every SHACL shape of ontology/shapes.ttl, one at a time, through kg.shacl.validate.
+"""Every SHACL shape of ontology/shapes.ttl, one at a time, through kg.validate.validate.
 
 tests/shapes/ holds, for each shape ``S`` (its local name in tds:), a conforming
 fixture ``S.ok.ttl`` and one or more violating fixtures ``S.bad.ttl`` /
@@ -33,7 +33,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF
 
 from conftest import ROOT
-from kg.shacl import Finding, read_report, validate
+from kg.validate import Finding, read_report, validate
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 TDS = Namespace("https://w3id.org/tdkg/shapes#")
@@ -164,7 +164,7 @@ def base_graph() -> Graph:
 
 @cache
 def validated(path: Path):
-    """(data graph, kg.shacl Report) of base + fixture."""
+    """(data graph, kg.validate Report) of base + fixture."""
     data = Graph()
     data += base_graph()
     data += fixture_graph(path)

@@ -13,10 +13,10 @@ from rdflib import Dataset, Graph
 
 from conftest import ARTICLES, ROOT, TDKG, run_tdkg
 from kg.extract import extract_text
-from kg.identity import article_iri
-from kg.rdf import article_graph
-from kg.reading import read_article
-from kg.store import Store
+from kg.graph.vocab import article_iri
+from kg.graph.rdf import article_graph
+from kg.extract.reading import read_article
+from kg.graph.oxigraph import Store
 
 ARTICLE_IDS = sorted(p.stem for p in ARTICLES.glob("*.txt"))
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from kg.cleaning import clean
-from kg.reading import ArticleError, decode, html_to_text, text_from_bytes
-from kg.text import fold, readings, sentences
+from kg.extract.cleaning import clean
+from kg.extract.reading import ArticleError, decode, html_to_text, text_from_bytes
+from kg.extract.text import fold, readings, sentences
 
 BODY = "وقعت وزارة الاتصالات المصرية مذكرة تفاهم مع نظيرتها التونسية في مجال الذكاء الاصطناعي اليوم."
 

@@ -5,7 +5,8 @@ import json
 
 from rdflib import Graph
 
-from kg.identity import person_iri, person_key
+from kg.extract.identity import person_key
+from kg.graph.vocab import person_iri
 from conftest import ARTICLES, ROOT, run_tdkg
 
 DATA = ROOT / "tests" / "data"

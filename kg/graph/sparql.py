@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
-import pyoxigraph as ox
+from . import oxigraph as ox
 
 RESULT_TYPES = {   # SELECT / ASK
     "application/sparql-results+json": "json", "application/json": "json",
@@ -105,7 +105,7 @@ class Result:
 def execute(store, query: str, *, base_iri: str | None = None, default_graphs: list[str] | None = None,
             named_graphs: list[str] | None = None, substitutions: dict | None = None,
             timeout: float = 30.0, max_rows: int = 100_000) -> Result:
-    """Run a query on a :class:`kg.store.Store` with a deadline and a row cap.
+    """Run a query on a :class:`kg.graph.oxigraph.Store` with a deadline and a row cap.
 
     The engine works outside the GIL, in a worker thread; rows are read lazily
     and the deadline is checked between them, so a runaway query gives the
@@ -144,19 +144,16 @@ def execute(store, query: str, *, base_iri: str | None = None, default_graphs: l
 
 def _collect(store, query, default_graphs, named_graphs, substitutions, deadline, max_rows,
              base_iri=None) -> Result:
-    kwargs = {"base_iri": base_iri} if base_iri else {}
-    if default_graphs:
-        kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-    if named_graphs:
-        kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-    res = store.query(query, substitutions, union=not default_graphs, **kwargs)
-    if isinstance(res, ox.QueryBoolean):
+    res = store.query(query, substitutions, union=not default_graphs, default_graph=default_graphs or None,
+                      named_graphs=named_graphs or None, base_iri=base_iri)
+    form = ox.result_form(res)
+    if form == "ASK":
         return Result("ASK", boolean=bool(res))
-    if not isinstance(res, ox.QuerySolutions):            # triples, from either backend
+    if form == "GRAPH":                                    # triples, from either backend
         out = Result(query_form(query) or "CONSTRUCT")
         out.triples, out.truncated = _take(res, max_rows, deadline)
         return out
-    names = [v.value for v in res.variables]
+    names = ox.variable_names(res)
     out = Result("SELECT", variables=names)
     rows, out.truncated = _take(res, max_rows, deadline)
     out.rows = [[row[n] for n in names] for row in rows]
@@ -180,28 +177,21 @@ def _take(results, max_rows: int, deadline: float) -> tuple[list, bool]:
 def serialize(result: Result, mime: str) -> bytes:
     """The result in a media type of RESULT_TYPES (SELECT/ASK) or GRAPH_TYPES (CONSTRUCT/DESCRIBE)."""
     if result.form in ("CONSTRUCT", "DESCRIBE"):
-        buf = io.BytesIO()
-        fmt = GRAPH_TYPES[mime]
-        if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
-            quads = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in result.triples]
-            ox.serialize(quads, buf, fmt)
-        else:
-            ox.serialize(result.triples, buf, fmt)
-        return buf.getvalue()
+        return ox.serialize(result.triples, GRAPH_TYPES[mime])
     kind = RESULT_TYPES[mime]
     return {"json": _json, "xml": _xml, "csv": _csv, "tsv": _tsv}[kind](result)
 
 
 def term_json(t) -> dict:
-    if isinstance(t, ox.NamedNode):
+    if ox.is_iri(t):
         return {"type": "uri", "value": t.value}
-    if isinstance(t, ox.BlankNode):
+    if ox.is_blank(t):
         return {"type": "bnode", "value": t.value}
-    if isinstance(t, ox.Literal):
+    if ox.is_literal(t):
         d = {"type": "literal", "value": t.value}
         if t.language:
             d["xml:lang"] = t.language
-        elif t.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+        elif t.datatype.value != ox.XSD_STRING:
             d["datatype"] = t.datatype.value
         return d
     return {"type": "triple", "value": str(t)}
@@ -250,7 +240,7 @@ def _csv(r: Result) -> bytes:
     else:
         w.writerow(r.variables)
         for row in r.rows:
-            w.writerow(["" if t is None else ("_:" + t.value if isinstance(t, ox.BlankNode) else t.value)
+            w.writerow(["" if t is None else ("_:" + t.value if ox.is_blank(t) else t.value)
                         for t in row])
     return buf.getvalue().encode("utf-8")
 
@@ -260,7 +250,7 @@ def _tsv(r: Result) -> bytes:
         return f"?_askResult\n{'true' if r.boolean else 'false'}\n".encode()
     lines = ["\t".join("?" + v for v in r.variables)]
     for row in r.rows:
-        lines.append("\t".join("" if t is None else str(t) for t in row))
+        lines.append("\t".join("" if t is None else ox.ntriples_text(t) for t in row))
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 

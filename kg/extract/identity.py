@@ -1,9 +1,8 @@
-"""Entity identity: spelling-tolerant keys and the deterministic IRIs minted from them.
+"""Entity identity: spelling-tolerant keys (the graph mints its IRIs from them, :mod:`kg.graph.vocab`).
 
 Arabic spells foreign and even Arabic names several ways (أسحاق / إسحق /
 اسحق). A *skeleton* folds letters, drops a long alif inside a word and joins
-"عبد ال…", so variants share a key; IRIs are a hash of the key, so the same
-person is the same node in every article and every run.
+"عبد ال…", so variants share a key.
 
 >>> skeleton("أسحاق سدر") == skeleton("إسحق سدر") == skeleton("اسحق  سدر")
 True
@@ -14,12 +13,10 @@ True
 """
 from __future__ import annotations
 
-import hashlib
 import re
 
 from .text import fold
 
-BASE = "https://w3id.org/tdkg/resource/"
 _NON_WORD = re.compile(r"\W+")
 
 
@@ -49,28 +46,3 @@ def org_key(name: str, country: str | None) -> str:
 
 def place_key(name: str) -> str:
     return skeleton(name)
-
-
-def _digest(key: str) -> str:
-    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
-
-
-def person_iri(key: str) -> str:
-    return f"{BASE}person/{_digest(key)}"
-
-
-def org_iri(key: str) -> str:
-    return f"{BASE}org/{_digest(key)}"
-
-
-def place_iri(key: str) -> str:
-    return f"{BASE}place/{_digest(key)}"
-
-
-def article_iri(article_id: str) -> str:
-    from urllib.parse import quote
-    return f"{BASE}article/{quote(article_id, safe='-_.~')}"
-
-
-def country_iri(iso2: str) -> str:
-    return f"https://w3id.org/tdkg/country/{iso2}"

@@ -1,6 +1,6 @@
 """Extraction records: plain dataclasses, no RDF. One :class:`ArticleRecords` per article.
 
-Records refer to each other by *keys* (see :mod:`kg.identity`): a party is
+Records refer to each other by *keys* (see :mod:`kg.extract.identity`): a party is
 ``"country:EG"``, ``"person:<key>"`` or ``"org:<key>"``.
 """
 from __future__ import annotations

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import pyoxigraph as ox
+from . import oxigraph as ox
+from .vocab import COUNTRY, TOPIC, queries_dir
 
-QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
 _PARAM = re.compile(r"^#\s*param:\s*(\w+)\s*\((\w+)(?:,\s*default\s+([^)]*))?\)\s*:?\s*(.*)$")
 TYPES = ("country", "topic", "iri", "string", "ar", "int", "date")
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -73,8 +73,13 @@ def _load(folder: str, stamp: float) -> dict[str, SavedQuery]:
             for p in sorted(Path(folder).glob("*.rq"))}
 
 
-def saved_queries(folder: Path = QUERIES_DIR) -> dict[str, SavedQuery]:
-    stamp = max((p.stat().st_mtime for p in folder.glob("*.rq")), default=0.0)
+def saved_queries(folder: Path | None = None) -> dict[str, SavedQuery]:
+    """The saved queries by name (re-read when a file changes); the packaged ones by default.
+    A folder with no ``.rq`` file is an error (:class:`kg.graph.vocab.ResourceError`)."""
+    folder = folder or queries_dir()
+    stamp = max((p.stat().st_mtime for p in folder.glob("*.rq")), default=None)
+    if stamp is None:
+        raise QueryError(f"no saved queries (*.rq) in {folder}")
     return _load(str(folder), stamp)
 
 
@@ -92,24 +97,24 @@ def term(param: Param, value: str):
         if param.type == "country":
             if not re.fullmatch(r"[A-Za-z]{2}", v):
                 raise ValueError("an ISO 3166-1 alpha-2 code such as EG")
-            return ox.NamedNode("https://w3id.org/tdkg/country/" + v.upper())
+            return ox.iri(COUNTRY + v.upper())
         if param.type == "topic":
             if not re.fullmatch(r"[a-z0-9-]+", v):
                 raise ValueError("a topic code such as ai or 5g")
-            return ox.NamedNode("https://w3id.org/tdkg/topic/" + v)
+            return ox.iri(TOPIC + v)
         if param.type == "iri":
             if not re.fullmatch(r"[a-z][a-z0-9+.-]*:[^\s<>\"{}|\\^`]+", v, re.I):
                 raise ValueError("an absolute IRI")
-            return ox.NamedNode(v)
+            return ox.iri(v)
         if param.type == "int":
-            return ox.Literal(str(int(v)), datatype=ox.NamedNode(XSD + "integer"))
+            return ox.literal(str(int(v)), datatype=XSD + "integer")
         if param.type == "date":
             if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", v):
                 raise ValueError("a date YYYY-MM-DD")
-            return ox.Literal(v, datatype=ox.NamedNode(XSD + "date"))
+            return ox.literal(v, datatype=XSD + "date")
         if param.type == "ar":
-            return ox.Literal(v, language="ar")
-        return ox.Literal(v)
+            return ox.literal(v, language="ar")
+        return ox.literal(v)
     except ValueError as e:
         raise QueryError(f"parameter {param.name}={value!r}: expected {e}") from None
 
@@ -125,5 +130,5 @@ def bind(q: SavedQuery, values: dict[str, str]) -> dict:
         value = values.get(p.name, p.default)
         if value is None:
             raise QueryError(f"{q.name}: parameter {p.name} is required ({p.doc})")
-        out[ox.Variable(p.name)] = term(p, value)
+        out[ox.variable(p.name)] = term(p, value)
     return out

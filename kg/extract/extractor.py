@@ -1,8 +1,8 @@
-"""Cleaned article -> :class:`~kg.records.ArticleRecords`: the story read from its mentions.
+"""Cleaned article -> :class:`~kg.extract.records.ArticleRecords`: the story read from its mentions.
 
 Steps, each a small pure function:
 
-1. sentences are analysed for mentions (:mod:`kg.mentions`);
+1. sentences are analysed for mentions (:mod:`kg.extract.mentions`);
 2. mentions become entities of the article (one person under two spellings is one);
 3. the *story* is weighed: which states it is about, and which one it is told
    from (news names its own officials without a nationality and marks the

@@ -1,5 +1,7 @@
 """Extraction records -> the RDF graph of one article, in the vocabulary of ``ontology/tdkg.ttl``.
 
+The one place where extraction meets RDF: records are plain dataclasses (:mod:`kg.extract.records`).
+
 Countries are referred to by IRI (``country:EG``); their description (ISO code,
 labels, Wikidata link) lives once, in the reference graph built by
 :func:`country_graph`, so the union of all graphs holds each country once.
@@ -11,14 +13,14 @@ from urllib.parse import quote
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
-from . import identity
-from .lexicon import countries
-from .records import ArticleRecords
+from ..extract.lexicon import countries
+from ..extract.records import ArticleRecords
+from . import vocab
 
-TDO = Namespace("https://w3id.org/tdkg/ontology#")
-TDR = Namespace(identity.BASE)
-COUNTRY = Namespace("https://w3id.org/tdkg/country/")
-TOPIC = Namespace("https://w3id.org/tdkg/topic/")
+TDO = Namespace(vocab.TDO)
+TDR = Namespace(vocab.BASE)
+COUNTRY = Namespace(vocab.COUNTRY)
+TOPIC = Namespace(vocab.TOPIC)
 WD = Namespace("http://www.wikidata.org/entity/")
 STATUS = {"signed": TDO.Signed, "agreed": TDO.Agreed, "planned": TDO.Planned}
 TYPE_LABELS = {
@@ -74,8 +76,8 @@ def add_country(g: Graph, iso2: str) -> URIRef:
 
 def article_graph(rec: ArticleRecords) -> Graph:
     """The RDF of one article (to be stored as its own named graph)."""
-    g = bind_prefixes(Graph(identifier=URIRef(identity.article_iri(rec.id))))
-    art = URIRef(identity.article_iri(rec.id))
+    g = bind_prefixes(Graph(identifier=URIRef(vocab.article_iri(rec.id))))
+    art = URIRef(vocab.article_iri(rec.id))
     g.add((art, RDF.type, TDO.Article))
     g.add((art, DCTERMS.identifier, Literal(rec.id)))
     g.add((art, TDO.sha256, Literal(rec.sha256)))
@@ -90,9 +92,9 @@ def article_graph(rec: ArticleRecords) -> Graph:
         g.add((art, DCTERMS.subject, TOPIC[code]))
 
     nodes: dict[str, URIRef] = {}
-    for cls, items, mint in ((TDO.Person, rec.persons, identity.person_iri),
-                             (TDO.Organization, rec.organizations, identity.org_iri),
-                             (TDO.Place, rec.places, identity.place_iri)):
+    for cls, items, mint in ((TDO.Person, rec.persons, vocab.person_iri),
+                             (TDO.Organization, rec.organizations, vocab.org_iri),
+                             (TDO.Place, rec.places, vocab.place_iri)):
         for item in items:
             n = nodes[item.ref] = URIRef(mint(item.key))
             g.add((n, RDF.type, cls))

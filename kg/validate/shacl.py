@@ -47,7 +47,8 @@ import pyshacl
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from .store import ONTOLOGY_DIR
+from ..graph.rdf import COUNTRY, country_graph
+from ..graph.vocab import ontology_file
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 SEVERITIES = ("Violation", "Warning", "Info")
@@ -88,20 +89,19 @@ class RdfInputError(ValueError):
 
 @lru_cache(maxsize=1)
 def shapes_graph() -> Graph:
-    return Graph().parse(ONTOLOGY_DIR / "shapes.ttl", format="turtle")
+    return Graph().parse(ontology_file("shapes.ttl"), format="turtle")
 
 
 @lru_cache(maxsize=1)
 def ontology_graph() -> Graph:
     g = Graph()
     for name in ("tdkg.ttl", "topics.ttl"):
-        g.parse(ONTOLOGY_DIR / name, format="turtle")
+        g.parse(ontology_file(name), format="turtle")
     return g
 
 
 @lru_cache(maxsize=1)
 def _countries() -> Graph:
-    from .rdf import country_graph
     return country_graph()
 
 
@@ -736,7 +736,6 @@ def validate(data: Graph, lang: str = "en", context: Graph | None = None) -> Rep
     reference graph describes them); ``context`` adds what the store knows about
     other nodes the data refers to. Findings about context nodes are not reported.
     """
-    from .rdf import COUNTRY
     full = Graph()
     full += data
     for node in {o for o in data.objects() if str(o).startswith(str(COUNTRY))}:
@@ -860,39 +859,6 @@ def _where(e: Exception, data: bytes) -> str:
         return f"line {m.group(1)}" + (f", column {m.group(2)}" if m.group(2) else "") + ": "
     m = re.search(r"at line (\d+)", text)
     return f"line {m.group(1)}: " if m else ""
-
-
-def store_context(store, data: Graph) -> Graph:
-    """What the store says about the IRIs the data refers to (their own triples)."""
-    from .store import REFERENCE_GRAPH
-    iris = {n for n in set(data.subjects()) | set(data.objects()) if isinstance(n, URIRef)}
-    ctx = Graph()
-    if store is None or not iris:
-        return ctx
-    iris = sorted(iris, key=str)
-    for i in range(0, len(iris), 200):
-        values = " ".join(f"<{n}>" for n in iris[i:i + 200] if ">" not in str(n))
-        q = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} " \
-            f"FILTER(?g != <{REFERENCE_GRAPH}>) }}"
-        for t in store.query(q, union=False):
-            ctx.add(_to_rdflib(t))
-    return ctx
-
-
-def _to_rdflib(t):
-    import pyoxigraph as ox
-
-    def conv(x):
-        if isinstance(x, ox.NamedNode):
-            return URIRef(x.value)
-        if isinstance(x, ox.BlankNode):
-            return BNode(x.value)
-        if x.language:
-            return Literal(x.value, lang=x.language)
-        if x.datatype.value == "http://www.w3.org/2001/XMLSchema#string":
-            return Literal(x.value)
-        return Literal(x.value, datatype=URIRef(x.datatype.value))
-    return conv(t.subject), conv(t.predicate), conv(t.object)
 
 
 # ---------------------------------------------------------------- reports

@@ -3,7 +3,7 @@
 The first word of a phrase may carry clitics (و، ف، ب، ل، ك, and ال merged
 with ل as لل); the others are matched as folded.
 
->>> from kg.lexicon import Gazetteer
+>>> from kg.extract.lexicon import Gazetteer
 >>> g = Gazetteer(); g.add("روسيا البيضاء", "BY"); g.add("روسيا", "RU")
 >>> [(m.start, m.end, m.values) for m in find_all(tokenize("وزار روسيا البيضاء ثم روسيا"), g)]
 [(1, 3, ['BY']), (4, 5, ['RU'])]

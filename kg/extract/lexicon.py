@@ -2,7 +2,7 @@
 
 Every list of words the extractor relies on lives in a TSV file there, so it
 can be reviewed and extended like code. Lines starting with ``#`` are comments.
-Matching keys are folded (:func:`kg.text.fold`).
+Matching keys are folded (:func:`kg.extract.text.fold`).
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .text import fold, strip_marks
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).resolve().parent.parent / "data"      # kg/data
 
 
 def rows(name: str) -> list[list[str]]:
