@@ -40,10 +40,13 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as e:  # one clear line, never a traceback, for anything the user gave us
-        from .graph.queries import QueryError
+        from .analysis.plot import PlotUnavailable
         from .extract.reading import ArticleError
+        from .graph.queries import QueryError
         from .graph.store import StoreError
-        if isinstance(e, (QueryError, ArticleError, StoreError, SyntaxError, ValueError, OSError)):
+        from .graph.vocab import ResourceError
+        if isinstance(e, (QueryError, ArticleError, StoreError, ResourceError, PlotUnavailable, SyntaxError,
+                          ValueError, OSError)):
             print(f"tdkg: error: {e}", file=sys.stderr)
             return 2
         raise
@@ -53,17 +56,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="tdkg", description="Tech Diplomacy Knowledge Graph: Arabic news "
                                 "on technology cooperation as a validated, queryable graph.",
                                 epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--store", help="store folder, or sparql+http://HOST:PORT/PATH for an external SPARQL "
-                                   "store (default: $TDKG_STORE or ./tdkg-store)")
-    p.add_argument("--update-endpoint", help="external store: SPARQL Update URL if not the query URL "
-                                             "(or $TDKG_UPDATE_ENDPOINT); credentials come from "
-                                             "$TDKG_STORE_USER, $TDKG_STORE_PASSWORD, $TDKG_STORE_AUTH")
-    p.add_argument("--graph-store", help="external store: Graph Store Protocol URL; loads then PUT each "
-                                         "article's graph (or $TDKG_GRAPH_STORE)")
+    _store_options(p)
+    # the store options are accepted after the subcommand too ('tdkg load data --store S');
+    # there they default to "not given", so a value given before the subcommand stands
+    after = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
+    _store_options(after)
     sub = p.add_subparsers(metavar="COMMAND")
 
     def cmd(name, func, help_, epilog=""):
-        sp = sub.add_parser(name, help=help_, description=help_, epilog=epilog,
+        sp = sub.add_parser(name, help=help_, description=help_, epilog=epilog, parents=[after],
                             formatter_class=argparse.RawDescriptionHelpFormatter)
         sp.set_defaults(func=func)
         return sp
@@ -174,6 +175,17 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--allow-update", action="store_true", help="accept SPARQL Update with the bearer token")
     sp.add_argument("--cors", default="*", help="Access-Control-Allow-Origin ('' to disable; default *)")
     return p
+
+
+def _store_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("store options (before or after the command)")
+    g.add_argument("--store", help="store folder, or sparql+http://HOST:PORT/PATH for an external SPARQL "
+                                   "store (default: $TDKG_STORE or ./tdkg-store)")
+    g.add_argument("--update-endpoint", help="external store: SPARQL Update URL if not the query URL "
+                                             "(or $TDKG_UPDATE_ENDPOINT); credentials come from "
+                                             "$TDKG_STORE_USER, $TDKG_STORE_PASSWORD, $TDKG_STORE_AUTH")
+    g.add_argument("--graph-store", help="external store: Graph Store Protocol URL; loads then PUT each "
+                                         "article's graph (or $TDKG_GRAPH_STORE)")
 
 
 def _store(args, read_only: bool = False):

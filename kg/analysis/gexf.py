@@ -16,6 +16,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 import networkx as nx
 
+from .layout import positions
+
 NS = "http://gexf.net/1.3"
 VIZ = "http://gexf.net/1.3/viz"
 KIND_COLORS = {"Country": (31, 111, 235), "Person": (220, 120, 30), "Organization": (46, 160, 67),
@@ -75,7 +77,7 @@ def write_gexf(G: nx.Graph, out, *, color_by: str = "community", size_by: str = 
         colors = dict(zip(groups, palette(len(groups))))
     sizes = [d.get(size_by) or 0 for _, d in G.nodes(data=True)] if size_by in ntypes else []
     smax = max(sizes) if sizes else 0
-    pos = nx.spring_layout(G, seed=seed, weight="weight") if layout and 0 < len(G) <= 5000 else {}
+    pos = positions(G, seed=seed) if layout else {}
 
     w = []
     w.append('<?xml version="1.0" encoding="UTF-8"?>\n')

@@ -23,6 +23,7 @@ import math
 import random
 import threading
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import igraph as ig
@@ -67,6 +68,17 @@ def convert(G: nx.Graph | Converted) -> Converted:
     g.es["weight"] = weight
     g.es["distance"] = distance
     return Converted(G, g, nodes)
+
+
+@contextmanager
+def seeded(seed: int):
+    """igraph's random generator (process-wide) seeded for one call, one thread at a time."""
+    with _RNG_LOCK:
+        ig.set_random_number_generator(random.Random(seed))
+        try:
+            yield
+        finally:
+            ig.set_random_number_generator(random)
 
 
 def _w(c: Converted, weighted: bool, attribute: str = "weight") -> str | None:
@@ -217,13 +229,8 @@ def communities(G, *, weighted: bool = True, seed: int = SEED, resolution: float
     c = convert(G)
     if not c.nodes:
         return {}
-    with _RNG_LOCK:
-        ig.set_random_number_generator(random.Random(seed))
-        try:
-            membership = c.g.community_multilevel(weights=_w(c, weighted),
-                                                  resolution=resolution).membership
-        finally:
-            ig.set_random_number_generator(random)
+    with seeded(seed):
+        membership = c.g.community_multilevel(weights=_w(c, weighted), resolution=resolution).membership
     groups: dict[int, list] = {}
     for v, m in enumerate(membership):
         groups.setdefault(m, []).append(c.nodes[v])

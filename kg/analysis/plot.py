@@ -9,12 +9,20 @@ from __future__ import annotations
 import networkx as nx
 
 from .gexf import palette
+from .layout import positions
+
+
+class PlotUnavailable(RuntimeError):
+    """matplotlib (the optional ``plot`` extra) is not installed."""
 
 
 def draw(G: nx.Graph, out, *, fmt: str = "png", size_by: str = "pagerank", color_by: str = "community",
          top_labels: int = 40, seed: int = 42, title: str | None = None) -> None:
-    import matplotlib
-    from matplotlib.figure import Figure                  # no pyplot: safe in the server's threads
+    try:
+        import matplotlib
+        from matplotlib.figure import Figure              # no pyplot: safe in the server's threads
+    except ImportError:
+        raise PlotUnavailable("pictures need matplotlib: pip install 'tdkg[plot]'") from None
     matplotlib.rcParams["svg.fonttype"] = "none"          # text stays text: the viewer shapes Arabic
     matplotlib.rcParams["font.family"] = ["Noto Sans", "Noto Naskh Arabic", "DejaVu Sans"]
 
@@ -24,7 +32,7 @@ def draw(G: nx.Graph, out, *, fmt: str = "png", size_by: str = "pagerank", color
     if G.number_of_nodes() == 0:
         ax.text(0.5, 0.5, "empty network", ha="center")
     else:
-        pos = nx.spring_layout(G, seed=seed, weight="weight", k=1.5 / max(1, len(G)) ** 0.5)
+        pos = positions(G, seed=seed)
         vals = [G.nodes[n].get(size_by) or 0 for n in G]
         vmax = max(vals) or 1
         groups = sorted({str(G.nodes[n].get(color_by)) for n in G})
