@@ -6,7 +6,7 @@ STORE  ?= tdkg-store
 SHARED ?= ../shared
 PORT   ?= 5000
 
-.PHONY: venv install run test eval bench bench-all clean
+.PHONY: venv install run test test-lowest eval bench bench-all clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,8 +23,21 @@ run: install
 	$(BIN)/tdkg --store $(STORE) query --saved partners-of-country --param country=EG
 	$(BIN)/tdkg --store $(STORE) serve --port $(PORT)
 
+# The suite, then the install a user gets: the wheel in a fresh venv, run from outside the
+# checkout, with the newest dependencies and with each at its declared lower bound.
 test: install
 	$(BIN)/python -m pytest
+	PYTHON=$(PYTHON) .ci/wheel-check.sh
+	PYTHON=$(PYTHON) .ci/wheel-check.sh --lowest
+
+# The whole suite with every dependency at its declared lower bound (CI runs it too).
+test-lowest:
+	rm -rf .venv-lowest
+	$(PYTHON) -m venv .venv-lowest
+	.venv-lowest/bin/pip install -q --upgrade pip
+	.ci/lower-bounds.py > .venv-lowest/constraints.txt
+	.venv-lowest/bin/pip install -q -c .venv-lowest/constraints.txt -e '.[test]'
+	.venv-lowest/bin/python -m pytest -q
 
 eval: install
 	rm -rf .eval-store
@@ -45,4 +58,4 @@ bench-all: bench
 	$(BIN)/python bench/scale.py
 
 clean:
-	rm -rf $(VENV) $(STORE) .eval-store .eval-store.nq *.egg-info
+	rm -rf $(VENV) .venv-lowest $(STORE) .eval-store .eval-store.nq *.egg-info

@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 
 import igraph as ig
 import networkx as nx
-import numpy as np
 
 WORK = 10**8          # nodes x edges up to which betweenness and closeness are exact
 MIN_SAMPLE = 250      # sources (betweenness) or pivots (closeness) at least, when sampled
@@ -173,10 +172,11 @@ def closeness(G, *, weighted: bool = True, work: int = WORK, seed: int = SEED) -
         if s <= k:
             continue
         pivots = rng.sample(comp, k)
-        total = np.zeros(s)
+        total = [0.0] * s
         for i in range(0, k, 25):              # 25 searches at a time: bounded memory
-            total += np.asarray(g.distances(source=pivots[i:i + 25], target=comp, weights=weights)).sum(axis=0)
-        for v, t in zip(comp, total.tolist()):
+            rows = g.distances(source=pivots[i:i + 25], target=comp, weights=weights)
+            total = [t + sum(column) for t, column in zip(total, zip(*rows))]
+        for v, t in zip(comp, total):
             out[v] = (s - 1) ** 2 / (t * s / k) / (n - 1) if t > 0 else 0.0
     return c.by_node(out)
 
