@@ -27,15 +27,31 @@ def _network(name: str):
     return G, results
 
 
+def _top() -> int | None:
+    """?top=N: the N best rows (0 or none: all)."""
+    text = request.args.get("top", "0").strip()
+    if not text.isdigit():
+        raise ApiError(400, f"parameter 'top' must be a whole number of rows (0 for all), not {text!r}")
+    return int(text) or None
+
+
+def _sort(results: dict) -> str:
+    """?sort=MEASURE (default pagerank): one of the measures computed."""
+    sort = request.args.get("sort", "pagerank")
+    if sort not in results:
+        raise ApiError(400, f"parameter 'sort' must be one of {', '.join(sorted(results))}, not {sort!r}")
+    return sort
+
+
 @bp.get("/analysis/<string:name>")
 def analysis(name: str):
     suffix = ""
     for s in (".json", ".csv", ".png", ".svg"):
         if name.endswith(s):
             name, suffix = name[: -len(s)], s
+    top = _top()
     G, results = _network(name)
-    rows = table(G, results, sort_by=request.args.get("sort", "pagerank"),
-                 top=int(request.args.get("top", 0)) or None)
+    rows = table(G, results, sort_by=_sort(results), top=top)
     if suffix == ".json":
         return jsonify({"network": name, "nodes": G.number_of_nodes(), "edges": G.number_of_edges(),
                         "rows": rows})

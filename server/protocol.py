@@ -6,17 +6,38 @@ import re
 import threading
 
 from flask import Blueprint, Response, current_app, redirect, request, url_for
+from werkzeug.datastructures import MIMEAccept
 
-from kg.graph import sparql
+from kg.graph import formats, sparql
 
 from .errors import ApiError
-from .negotiate import choose, prefers_html
 
 bp = Blueprint("protocol", __name__)
-RESULT_OFFER = ["application/sparql-results+json", "application/sparql-results+xml", "text/csv",
-                "text/tab-separated-values", "application/json", "application/xml", "text/xml"]
-GRAPH_OFFER = ["text/turtle", "application/n-triples", "application/rdf+xml", "application/ld+json",
-               "application/n-quads", "application/trig", "text/plain", "application/x-turtle"]
+RESULT_OFFER = formats.offered("SELECT")      # the default (JSON) first, then the aliases
+GRAPH_OFFER = formats.offered("CONSTRUCT")    # the default (Turtle) first
+
+
+def accepted() -> MIMEAccept:
+    """The request's Accept as werkzeug parses it (q-values, specificity), media type parameters
+    such as charset dropped: ``text/csv; charset=utf-8`` asks for CSV."""
+    return MIMEAccept([(v.split(";")[0].strip(), q) for v, q in request.accept_mimetypes])
+
+
+def best(offer: list[str]) -> str | None:
+    """The offered type the client prefers (equal q and specificity: the offer's order); no or an
+    empty Accept: the first offered (the default); None if Accept allows none of them."""
+    accept = accepted()
+    if not accept:
+        return offer[0]
+    return accept.best_match(offer)
+
+
+def prefers_html() -> bool:
+    """A browser: text/html named explicitly and not below the RDF and results types."""
+    accept = accepted()
+    html = max((q for v, q in accept if v.lower() == "text/html"), default=0)
+    return html > 0 and html >= max(accept.quality("text/turtle"),
+                                    accept.quality("application/sparql-results+json"))
 
 
 def store():
@@ -89,7 +110,7 @@ def endpoint():
     if update is not None:
         return _update(update, default_graphs, named_graphs)
     if not query:
-        if request.method == "GET" and prefers_html(request.headers.get("Accept")):
+        if request.method == "GET" and prefers_html():
             return redirect(url_for("page.index"))
         if request.method == "GET":
             sd = sparql.service_description(request.base_url, current_app.config["ALLOW_UPDATE"])
@@ -98,31 +119,32 @@ def endpoint():
     return run_query(query, default_graphs, named_graphs)
 
 
-def negotiate(form: str) -> str:
-    """The media type to answer a query of this form with: format= first, then Accept."""
-    offer = GRAPH_OFFER if form in ("CONSTRUCT", "DESCRIBE") else RESULT_OFFER
-    fmt = request.values.get("format") if request.method == "GET" or request.mimetype == \
+def negotiate(form: str) -> tuple[formats.Format, str]:
+    """The format to answer a query of this form with, and the media type to label it with (an
+    alias such as application/json when that is what Accept named): format= first, then Accept."""
+    graph = form in ("CONSTRUCT", "DESCRIBE")
+    offer = GRAPH_OFFER if graph else RESULT_OFFER
+    name = request.values.get("format") if request.method == "GET" or request.mimetype == \
         "application/x-www-form-urlencoded" else request.args.get("format")
-    if fmt:
-        f = fmt.lower()
-        if form in ("CONSTRUCT", "DESCRIBE"):     # "xml" and "json" mean their RDF forms here
-            f = {"xml": "rdfxml", "rdf+xml": "rdfxml", "json": "jsonld", "json-ld": "jsonld", "n3": "turtle"}.get(f, f)
-        mime = sparql.FORMAT_NAMES.get(f, f)
-        if mime in offer:
-            return mime                              # otherwise Accept decides
-    mime = choose(request.headers.get("Accept"), offer)
+    if name:          # a short name ("xml" and "json" mean RDF/XML and JSON-LD for graphs) or a media type
+        fmt = formats.by_name(name, results=not graph) or formats.by_media_type(name, results=not graph)
+        if fmt is not None and fmt.served:
+            return fmt, fmt.media_type               # otherwise Accept decides
+    mime = best(offer)
     if mime is None:
         raise ApiError(406, f"none of the accepted types is available for a {form} query; "
                             f"offered: {', '.join(offer)}")
-    return mime
+    return formats.by_media_type(mime, results=not graph), mime
 
 
-def run_query(query: str, default_graphs=(), named_graphs=(), substitutions=None, mime: str | None = None):
+def run_query(query: str, default_graphs=(), named_graphs=(), substitutions=None,
+              fmt: formats.Format | None = None):
+    """Run a query and answer it in ``fmt`` (a saved query's suffix), else as negotiated."""
     form = sparql.query_form(query)
     if form == "UPDATE":
         raise ApiError(403 if not current_app.config["ALLOW_UPDATE"] else 400,
                        "this is a SPARQL Update: send it as 'update' (form) or application/sparql-update")
-    mime = mime or negotiate(form or "SELECT")
+    fmt, mime = (fmt, fmt.media_type) if fmt else negotiate(form or "SELECT")
     cfg = current_app.config
     try:
         result = sparql.execute(store(), query, base_iri=request.base_url, default_graphs=list(default_graphs),
@@ -134,13 +156,10 @@ def run_query(query: str, default_graphs=(), named_graphs=(), substitutions=None
         raise ApiError(503, f"{e}; simplify the query or add a LIMIT", {"Retry-After": "5"})
     except SyntaxError as e:
         raise ApiError(400, f"malformed query: {e}")
-    if result.form in ("CONSTRUCT", "DESCRIBE") and mime not in GRAPH_OFFER or \
-            result.form in ("SELECT", "ASK") and mime not in RESULT_OFFER:
-        mime = negotiate(result.form)
-    body = sparql.serialize(result, mime)
-    resp = Response(body, mimetype=mime)
-    if mime.startswith("text/") or mime.endswith(("json", "xml", "trig", "n-triples", "n-quads")):
-        resp.headers["Content-Type"] = f"{mime}; charset=utf-8"
+    if fmt.is_rdf != (result.form in ("CONSTRUCT", "DESCRIBE")):    # the form was not what it looked
+        fmt, mime = negotiate(result.form)
+    resp = Response(sparql.serialize(result, fmt), mimetype=mime)
+    resp.headers["Content-Type"] = f"{mime}; charset=utf-8"
     resp.headers["X-TDKG-Seconds"] = f"{result.seconds:.3f}"
     if result.truncated:
         resp.headers["X-TDKG-Truncated"] = f"true; limit={cfg['MAX_ROWS']}"

@@ -7,16 +7,19 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, render_template, request
 
 from kg import validate as shacl
+from kg.graph import formats
 
 from .errors import ApiError
-from .negotiate import choose
-from .protocol import cors
+from .protocol import best, cors
 
 bp = Blueprint("validation", __name__)
 bp.after_request(cors)
-BODY_FORMATS = {"text/turtle": ".ttl", "application/x-turtle": ".ttl", "application/ld+json": ".jsonld",
-                "application/n-triples": ".nt", "text/plain": ".nt", "application/rdf+xml": ".rdf",
-                "application/n-quads": ".nq", "application/trig": ".trig"}
+
+
+def _suffix(mime: str | None) -> str | None:
+    """The file extension the parser knows an RDF media type by (text/turtle -> .ttl)."""
+    fmt = formats.by_media_type(mime or "", results=False)
+    return "." + fmt.extension if fmt is not None and fmt.served else None
 
 
 @bp.get("/validate")
@@ -30,12 +33,12 @@ def validate():
         upload = request.files.get("file")
         text = upload.read() if upload and upload.filename else request.form.get("data", "").encode()
         suffix = Path(upload.filename).suffix if upload and upload.filename else \
-            BODY_FORMATS.get(request.form.get("format", "text/turtle"), ".ttl")
+            _suffix(request.form.get("format", "text/turtle")) or ".ttl"
     elif request.mimetype == "application/x-www-form-urlencoded":
         text = request.form.get("data", "").encode()
-        suffix = BODY_FORMATS.get(request.form.get("format", "text/turtle"), ".ttl")
+        suffix = _suffix(request.form.get("format", "text/turtle")) or ".ttl"
     else:
-        suffix = BODY_FORMATS.get(request.mimetype)
+        suffix = _suffix(request.mimetype)
         if suffix is None:
             raise ApiError(415, "send Turtle (text/turtle), JSON-LD (application/ld+json) or "
                                 f"N-Triples (application/n-triples), not {request.mimetype or '(none)'}")
@@ -50,7 +53,7 @@ def validate():
             raise ApiError(400, str(e).replace(str(path), "request body"))
     store = current_app.extensions["tdkg.store"]
     report = shacl.validate(data, lang=lang, context=store.context_of(data) if store is not None else None)
-    mime = choose(request.headers.get("Accept"), ["application/json", "text/turtle", "text/html"])
+    mime = best(["application/json", "text/turtle", "text/html"])
     if mime == "text/turtle":
         return Response(report.graph.serialize(format="turtle"), mimetype="text/turtle")
     if mime == "text/html" and "text/html" in (request.headers.get("Accept") or ""):

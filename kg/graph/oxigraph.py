@@ -162,7 +162,10 @@ class Store(BaseStore):
             self._db.flush()
 
     def export(self, fmt: str, out) -> None:
-        if fmt in ("nq", "trig"):
-            self._db.dump(out, ox.RdfFormat.N_QUADS if fmt == "nq" else ox.RdfFormat.TRIG)
+        """N-Quads and TriG straight from the engine; the other formats as :class:`BaseStore` writes them."""
+        from .formats import by_name
+        f = by_name(fmt, results=False)
+        if f is not None and f.engine in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
+            self._db.dump(out, f.engine)
             return
         super().export(fmt, out)

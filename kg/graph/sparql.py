@@ -10,8 +10,6 @@ format the client asked for.
 """
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 import threading
@@ -19,28 +17,10 @@ import time
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
+from . import formats
 from . import oxigraph as ox
 
-RESULT_TYPES = {   # SELECT / ASK
-    "application/sparql-results+json": "json", "application/json": "json",
-    "application/sparql-results+xml": "xml", "application/xml": "xml", "text/xml": "xml",
-    "text/csv": "csv", "text/tab-separated-values": "tsv",
-}
-GRAPH_TYPES = {    # CONSTRUCT / DESCRIBE
-    "text/turtle": ox.RdfFormat.TURTLE, "application/x-turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES, "text/plain": ox.RdfFormat.N_TRIPLES,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML, "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/n-quads": ox.RdfFormat.N_QUADS, "application/trig": ox.RdfFormat.TRIG,
-}
-FORMAT_NAMES = {   # ?format= shortcuts
-    "json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
-    "csv": "text/csv", "tsv": "text/tab-separated-values", "turtle": "text/turtle",
-    "ttl": "text/turtle", "ntriples": "application/n-triples", "nt": "application/n-triples",
-    "rdfxml": "application/rdf+xml", "rdf": "application/rdf+xml", "jsonld": "application/ld+json",
-    "nquads": "application/n-quads", "nq": "application/n-quads", "trig": "application/trig",
-}
-DEFAULT_TYPE = {"SELECT": "application/sparql-results+json", "ASK": "application/sparql-results+json",
-                "CONSTRUCT": "text/turtle", "DESCRIBE": "text/turtle"}
+FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 UPDATE_KEYWORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")
 
 _COMMENT_OR_STRING = re.compile(
@@ -77,7 +57,7 @@ def query_form(query: str) -> str:
     if not word:
         return ""
     w = word.group().upper()
-    if w in DEFAULT_TYPE:
+    if w in FORMS:
         return w
     return "UPDATE" if w in UPDATE_KEYWORDS else ""
 
@@ -173,13 +153,22 @@ def _take(results, max_rows: int, deadline: float) -> tuple[list, bool]:
 
 
 # ---------------------------------------------------------------- serialisation
+# As pyoxigraph writes them (tests/test_formats.py compares), RDF-star triple terms included:
+# JSON {"type": "triple", "value": {"subject": …}}, XML <triple><subject>…, TSV <<( s p o )>>,
+# CSV "s p o"; ASK in CSV and TSV is the bare word true/false.
 
-def serialize(result: Result, mime: str) -> bytes:
-    """The result in a media type of RESULT_TYPES (SELECT/ASK) or GRAPH_TYPES (CONSTRUCT/DESCRIBE)."""
+def serialize(result: Result, fmt: "formats.Format | str") -> bytes:
+    """The result in a format of :mod:`kg.graph.formats` (or one of its media types): a results
+    format for SELECT/ASK, an RDF one for CONSTRUCT/DESCRIBE."""
+    if isinstance(fmt, str):
+        fmt = formats.by_media_type(fmt, results=result.form in ("SELECT", "ASK"))
     if result.form in ("CONSTRUCT", "DESCRIBE"):
-        return ox.serialize(result.triples, GRAPH_TYPES[mime])
-    kind = RESULT_TYPES[mime]
-    return {"json": _json, "xml": _xml, "csv": _csv, "tsv": _tsv}[kind](result)
+        if fmt is None or not fmt.is_rdf:
+            raise ValueError(f"a {result.form} result is RDF: not {fmt and fmt.key}")
+        return ox.serialize(result.triples, fmt.engine)
+    if fmt is None or not fmt.is_results:
+        raise ValueError(f"a {result.form} result needs a results format, not {fmt and fmt.key}")
+    return {"json": _json, "xml": _xml, "csv": _csv, "tsv": _tsv}[fmt.key](result)
 
 
 def term_json(t) -> dict:
@@ -194,7 +183,10 @@ def term_json(t) -> dict:
         elif t.datatype.value != ox.XSD_STRING:
             d["datatype"] = t.datatype.value
         return d
-    return {"type": "triple", "value": str(t)}
+    if ox.is_triple(t):
+        return {"type": "triple", "value": {"subject": term_json(t.subject), "predicate": term_json(t.predicate),
+                                            "object": term_json(t.object)}}
+    raise TypeError(f"not an RDF term: {t!r}")
 
 
 def _json(r: Result) -> bytes:
@@ -205,6 +197,25 @@ def _json(r: Result) -> bytes:
                       ensure_ascii=False).encode("utf-8")
 
 
+def term_xml(t) -> str:
+    if ox.is_iri(t):
+        return f"<uri>{escape(t.value)}</uri>"
+    if ox.is_blank(t):
+        return f"<bnode>{escape(t.value)}</bnode>"
+    if ox.is_literal(t):
+        if t.language:
+            attrs = f" xml:lang={quoteattr(t.language)}"
+        elif t.datatype.value != ox.XSD_STRING:
+            attrs = f" datatype={quoteattr(t.datatype.value)}"
+        else:
+            attrs = ""
+        return f"<literal{attrs}>{escape(t.value)}</literal>"
+    if ox.is_triple(t):
+        return (f"<triple><subject>{term_xml(t.subject)}</subject><predicate>{term_xml(t.predicate)}"
+                f"</predicate><object>{term_xml(t.object)}</object></triple>")
+    raise TypeError(f"not an RDF term: {t!r}")
+
+
 def _xml(r: Result) -> bytes:
     out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">']
     if r.form == "ASK":
@@ -213,55 +224,66 @@ def _xml(r: Result) -> bytes:
     out.append("<head>" + "".join(f"<variable name={quoteattr(v)}/>" for v in r.variables) + "</head><results>")
     for row in r.rows:
         out.append("<result>")
-        for n, t in zip(r.variables, row):
-            if t is None:
-                continue
-            j = term_json(t)
-            if j["type"] == "uri":
-                inner = f"<uri>{escape(j['value'])}</uri>"
-            elif j["type"] == "bnode":
-                inner = f"<bnode>{escape(j['value'])}</bnode>"
-            else:
-                attrs = (f" xml:lang={quoteattr(j['xml:lang'])}" if "xml:lang" in j else "") + \
-                        (f" datatype={quoteattr(j['datatype'])}" if "datatype" in j else "")
-                inner = f"<literal{attrs}>{escape(j['value'])}</literal>"
-            out.append(f"<binding name={quoteattr(n)}>{inner}</binding>")
+        out.extend(f"<binding name={quoteattr(n)}>{term_xml(t)}</binding>"
+                   for n, t in zip(r.variables, row) if t is not None)
         out.append("</result>")
     out.append("</results></sparql>")
     return "".join(out).encode("utf-8")
 
 
+def term_csv(t) -> str:
+    """A term's CSV text, before quoting: an IRI or a literal's value, _:label, or "s p o"."""
+    if ox.is_blank(t):
+        return "_:" + t.value
+    if ox.is_triple(t):
+        return " ".join(term_csv(x) for x in (t.subject, t.predicate, t.object))
+    return t.value
+
+
+def _csv_field(text: str) -> str:
+    """RFC 4180: quoted (quotes doubled) only if it holds a quote, a comma or a line break."""
+    if any(c in text for c in '",\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
 def _csv(r: Result) -> bytes:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
     if r.form == "ASK":
-        w.writerow(["_askResult"])
-        w.writerow(["true" if r.boolean else "false"])
-    else:
-        w.writerow(r.variables)
-        for row in r.rows:
-            w.writerow(["" if t is None else ("_:" + t.value if ox.is_blank(t) else t.value)
-                        for t in row])
-    return buf.getvalue().encode("utf-8")
+        return b"true" if r.boolean else b"false"
+    lines = [",".join(_csv_field(v) for v in r.variables)]
+    lines += [",".join("" if t is None else _csv_field(term_csv(t)) for t in row) for row in r.rows]
+    return ("\r\n".join(lines) + "\r\n").encode("utf-8")
+
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_BARE = {_XSD + "integer": re.compile(r"[+-]?[0-9]+"),             # Turtle's short forms
+         _XSD + "decimal": re.compile(r"[+-]?[0-9]*\.[0-9]+"),
+         _XSD + "double": re.compile(r"[+-]?(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)[eE][+-]?[0-9]+"),
+         _XSD + "boolean": re.compile(r"true|false")}
+
+
+def term_tsv(t) -> str:
+    """A term in TSV: N-Triples syntax, numbers and booleans bare when Turtle allows, <<( s p o )>>."""
+    if ox.is_literal(t) and not t.language:
+        bare = _BARE.get(t.datatype.value)
+        if bare is not None and bare.fullmatch(t.value):
+            return t.value
+    if ox.is_triple(t):
+        return "<<( " + " ".join(term_tsv(x) for x in (t.subject, t.predicate, t.object)) + " )>>"
+    return ox.ntriples_text(t)
 
 
 def _tsv(r: Result) -> bytes:
     if r.form == "ASK":
-        return f"?_askResult\n{'true' if r.boolean else 'false'}\n".encode()
+        return b"true" if r.boolean else b"false"
     lines = ["\t".join("?" + v for v in r.variables)]
-    for row in r.rows:
-        lines.append("\t".join("" if t is None else ox.ntriples_text(t) for t in row))
+    lines += ["\t".join("" if t is None else term_tsv(t) for t in row) for row in r.rows]
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def service_description(endpoint: str, update: bool) -> str:
     """SPARQL 1.1 Service Description of the endpoint, in Turtle."""
-    fmts = "\n".join(f"    sd:resultFormat <{u}> ;" for u in (
-        "http://www.w3.org/ns/formats/SPARQL_Results_JSON", "http://www.w3.org/ns/formats/SPARQL_Results_XML",
-        "http://www.w3.org/ns/formats/SPARQL_Results_CSV", "http://www.w3.org/ns/formats/SPARQL_Results_TSV",
-        "http://www.w3.org/ns/formats/Turtle", "http://www.w3.org/ns/formats/N-Triples",
-        "http://www.w3.org/ns/formats/RDF_XML", "http://www.w3.org/ns/formats/JSON-LD",
-        "http://www.w3.org/ns/formats/N-Quads", "http://www.w3.org/ns/formats/TriG"))
+    fmts = "\n".join(f"    sd:resultFormat <{f.iri}> ;" for f in formats.FORMATS if f.served)
     lang = "sd:SPARQL11Query, sd:SPARQL11Update" if update else "sd:SPARQL11Query"
     return f"""@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
 @prefix dct: <http://purl.org/dc/terms/> .
