@@ -4,7 +4,7 @@ A news page carries its site name, the date of the page, the editor, menus,
 ads, tag lists, share buttons, comment sections and lists of related news —
 which name other states and ministers. Extraction must never see them.
 
-The rules are layout rules plus the patterns of ``data/furniture.tsv``:
+The rules are layout rules plus the patterns of ``kg/data/furniture.tsv``:
 
 - a *body* line is a real paragraph: long, or ending like a sentence;
 - before the first body line only the headline survives (the last line of
@@ -109,5 +109,6 @@ def clean(text: str) -> Cleaned:
             title = title or l
             break
     middle = [l for _, l in kept[first:last + 1] if is_body(l) or _words(l) >= 5]
-    site = " | ".join([lines[0]] * (_words(lines[0]) <= 8) + [l for l in lines if "الحقوق محفوظة" in l][:1])
+    copyright = lexicon.written("furniture.tsv", "site")
+    site = " | ".join([lines[0]] * (_words(lines[0]) <= 8) + [l for l in lines if any(w in l for w in copyright)][:1])
     return Cleaned(title, middle, dateline, signed, site)

@@ -19,30 +19,37 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
+from functools import lru_cache
 
-from . import identity
+from . import identity, lexicon
 from .cleaning import Cleaned, clean
-from .lexicon import agency_gazetteer, countries, place_gazetteer, state_of
+from .lexicon import Gazetteer, agency_gazetteer, countries, place_gazetteer, state_of
 from .matching import find_all, match_at
-from .mentions import (OrgMention, PersonMention, Sentence, analyse, cue_tables, find_organizations,
-                       find_persons, find_places, find_topics, is_locative, states_named)
+from .mentions import (OrgMention, PersonMention, Sentence, analyse, find_organizations, find_persons,
+                       find_places, find_topics, is_locative, states_named)
 from .text import readings
 from .records import Agreement, ArticleRecords, Engagement, Organization, Person, Place
 from .text import fold, sentences as split_sentences
 
-MONTHS = {
-    "يناير": 1, "فبراير": 2, "مارس": 3, "ابريل": 4, "مايو": 5, "يونيو": 6, "يوليو": 7,
-    "اغسطس": 8, "سبتمبر": 9, "اكتوبر": 10, "نوفمبر": 11, "ديسمبر": 12,
-    "كانون الثاني": 1, "شباط": 2, "اذار": 3, "نيسان": 4, "ايار": 5, "حزيران": 6, "تموز": 7,
-    "اب": 8, "ايلول": 9, "تشرين الاول": 10, "تشرين الثاني": 11, "كانون الاول": 12,
-    "جانفي": 1, "فيفري": 2, "افريل": 4, "ماي": 5, "جوان": 6, "جويليه": 7, "اوت": 8,
-    "يونيه": 6, "يوليه": 7,
-}
-_DATE = re.compile(r"(\d{1,2})\s+(?:من\s+)?(" + "|".join(sorted(MONTHS, key=len, reverse=True))
-                   + r")(?:\s*/\s*\S+)?\s+(?:(?:عام|سنه)\s+)?(\d{4})")
-_AGREED = re.compile(r"(?:^|\s)[وف]?(?:اتفق|اتفقا|اتفقت|اتفقتا|اتفقنا|يتفق|تتفق|يتفقان|تتفقان|الاتفاق|اتفاق)"
-                     r"(?:\s+\S+){0,6}?\s+علي\s+(?:(?:تعزيز|توسيع|تطوير|تعميق|تفعيل)\s+)?"
-                     r"(?:التعاون|تعاون\w*)")
+
+
+@lru_cache(maxsize=1)
+def _date_pattern() -> re.Pattern:
+    """"5 من مارس عام 2025", "12 تشرين الثاني 2024", "22 أبريل /قنا/ 2025": day, month, year
+    (matched on the folded text; the words are classes of dates.tsv)."""
+    return re.compile(r"(\d{1,2})\s+(?:(?:" + lexicon.alternation("dates.tsv", "date_of") + r")\s+)?("
+                      + lexicon.alternation("dates.tsv", "month") + r")(?:\s*/\s*\S+)?\s+(?:(?:"
+                      + lexicon.alternation("dates.tsv", "year_word") + r")\s+)?(\d{4})")
+
+
+@lru_cache(maxsize=1)
+def _agreed_pattern() -> re.Pattern:
+    """"اتفق الجانبان على (تعزيز) التعاون" (matched on the folded text; the words are classes
+    of cues.tsv, the last one matched as the start of a word)."""
+    return re.compile(r"(?:^|\s)[وف]?(?:" + lexicon.alternation("cues.tsv", "agree") + r")"
+                      r"(?:\s+\S+){0,6}?\s+(?:" + lexicon.alternation("cues.tsv", "agree_on") + r")\s+(?:(?:"
+                      + lexicon.alternation("cues.tsv", "agree_extent") + r")\s+)?(?:"
+                      + lexicon.alternation("cues.tsv", "agree_object") + r")\w*")
 
 
 def extract_text(text: str, article_id: str, source_file: str = "") -> ArticleRecords:
@@ -242,11 +249,12 @@ def _ministry_of_minister(o: Organization, persons: list[Person]) -> str | None:
     """"وزارة الحوكمة الرقمية" is the ministry of the one state whose minister's role reads
     "وزير الحوكمة الرقمية …" (several states with that portfolio: unknown)."""
     label = fold(o.label)
-    if not label.startswith("وزاره "):
+    head = next((w for w in sorted(lexicon.words("orgs.tsv", "ministry")) if label.startswith(w + " ")), None)
+    if head is None:
         return None
-    portfolio = label[len("وزاره "):]
-    states = {p.country for p in persons if p.country for r in p.roles
-              if fold(r).startswith(("وزير " + portfolio, "وزيره " + portfolio))}
+    portfolio = label[len(head) + 1:]
+    roles = tuple(w + " " + portfolio for w in sorted(lexicon.words("people.tsv", "minister")))
+    states = {p.country for p in persons if p.country for r in p.roles if fold(r).startswith(roles)}
     return states.pop() if len(states) == 1 else None
 
 
@@ -325,8 +333,8 @@ def _actors_by_sentence(sents, person_mentions, person_of, org_mentions, org_of,
     persons and organisations in it, minus those only present or patronising."""
     out = {}
     for s in sents:
-        aside = _scope(s, "occasion") | _scope(s, "examples") | \
-            {m.end for m in s.find(cue_tables()["route"])}        # "مرورا بالنيجر", "عبر تركيا"
+        aside = _scope(s, lexicon.phrases("cues.tsv", "occasion")) | _scope(s, lexicon.phrases("cues.tsv", "examples")) | \
+            {m.end for m in s.find(lexicon.phrases("cues.tsv", "route"))}        # "مرورا بالنيجر", "عبر تركيا"
         at: list[tuple[int, str]] = [(m.start, c.iso2) for m, c in s.countries
                                      if m.start not in excluded[s.index] and m.start not in aside
                                      and c.iso2 in states_named(s, excluded[s.index])
@@ -344,8 +352,8 @@ def _actors_by_sentence(sents, person_mentions, person_of, org_mentions, org_of,
             if a.country and pos not in aside:
                 at.append((pos, a.country))
         at.sort()
-        anaphor = bool(s.find(cue_tables()["pair"]))
-        present = _scope(s, "not_party")
+        anaphor = bool(s.find(lexicon.phrases("cues.tsv", "pair")))
+        present = _scope(s, lexicon.phrases("cues.tsv", "not_party"))
         out[s.index] = {
             "states_at": at, "anaphor": anaphor,
             "persons": [p for _, p in people], "orgs": [o for _, o in bodies],
@@ -354,11 +362,11 @@ def _actors_by_sentence(sents, person_mentions, person_of, org_mentions, org_of,
     return out
 
 
-def _scope(s: Sentence, kind: str) -> set[int]:
-    """Token positions after a cue of ``kind`` up to the end of the clause: "بحضور …",
+def _scope(s: Sentence, cues: Gazetteer) -> set[int]:
+    """Token positions after one of ``cues`` up to the end of the clause: "بحضور …",
     "برعاية …" (not_party: no parties there), "على هامش …" (occasion), "من بينها …" (examples)."""
     scope: set[int] = set()
-    for m in s.find(cue_tables()[kind]):
+    for m in s.find(cues):
         k = m.end
         while k < len(s.tokens) and s.tokens[k].text not in ".؛;" and k - m.end < 40:
             scope.add(k)
@@ -387,13 +395,11 @@ def _complete(states: list[str], anaphor: bool, pair: list[str], home: str | Non
 # ---------------------------------------------------------------- accords and engagements
 
 MAX_ENGAGED = 4     # more states in one engagement sentence: a list of participants of a multilateral event
-_COUNTS = {"مذكرتي": 2, "مذكرتا": 2, "اتفاقيتين": 2, "اتفاقيتي": 2, "اتفاقيتان": 2}
-_NUMBERS = {"ثلاث": 3, "ثلاثه": 3, "اربع": 4, "اربعه": 4, "خمس": 5, "خمسه": 5, "ست": 6, "سته": 6}
 
 
 def _status(s: Sentence) -> str | None:
     """planned if the sentence speaks of the future or an intention, signed if of a signing."""
-    hits = {v for m in s.find(cue_tables()["status"]) for v in m.values}
+    hits = {v for m in s.find(lexicon.phrases("cues.tsv", "status")) for v in m.values}
     if "planned" in hits:
         return "planned"
     if "signed" in hits:
@@ -416,23 +422,24 @@ def _agreements(sents: list[Sentence], actors_in: dict, pair: list[str], home: s
         info = actors_in[s.index]
         cues = []
         own_states = len(_states(info["states_at"])) >= 2
-        for m in s.find(cue_tables()["accord"]):
+        for m in s.find(lexicon.phrases("cues.tsv", "accord")):
             if _negated(s, m.start):
                 continue                        # "لم يعلن عن توقيع أي اتفاقيات"
-            if m.start > 0 and s.match_at(m.start - 1, cue_tables()["accord_frame"]):
+            if m.start > 0 and s.match_at(m.start - 1, lexicon.phrases("cues.tsv", "accord_frame")):
                 continue                        # "في إطار اتفاقيات اتحاد البريد": the frame
             first = s.tokens[m.start].fold
             last_word = s.tokens[m.end - 1].fold if m.end - m.start > 1 else readings(first)[-1][1]
             # "المذكرة", "مذكرة التفاهم", "البرنامج التنفيذي": the accord already named
             anaphoric = (last_word.startswith("ال") and (m.end - m.start == 1 or not own_states)) \
                 or _annex(s, m.end)
-            n = _COUNTS.get(readings(first)[-1][1] if m.prefix else first, 1)
-            if m.start > 0 and s.tokens[m.start - 1].fold in _NUMBERS:
-                n = _NUMBERS[s.tokens[m.start - 1].fold]
-            ordinal = s.match_at(m.end, cue_tables()["ordinal"]) if anaphoric else None
+            n = lexicon.values("cues.tsv", "dual").get(readings(first)[-1][1] if m.prefix else first, 1)
+            numbers = lexicon.values("cues.tsv", "number")
+            if m.start > 0 and s.tokens[m.start - 1].fold in numbers:
+                n = numbers[s.tokens[m.start - 1].fold]
+            ordinal = s.match_at(m.end, lexicon.phrases("cues.tsv", "ordinal")) if anaphoric else None
             cues.append((m.start, m.values[0], anaphoric, n, int(ordinal.values[0]) if ordinal else 0))
         status = _status(s)
-        if not cues and _AGREED.search(fold(s.text)):
+        if not cues and _agreed_pattern().search(fold(s.text)):
             # "اتفق الجانبان على التعاون …": agreed, whatever follow-up the sentence plans next
             # ("… على أن يتم تشكيل فريق عمل")
             cues.append((0, "CooperationAgreement", False, 1, 0))
@@ -519,7 +526,7 @@ def _antecedent(ordinal: int, states: list[str], home: str | None, group: list[A
 
 def _negated(s: Sentence, start: int) -> bool:
     """A negation word within the five words before ("لم", "دون", "أي")."""
-    neg = cue_tables()["negation"]
+    neg = lexicon.phrases("cues.tsv", "negation")
     return any(s.match_at(k, neg) for k in range(max(0, start - 5), start))
 
 
@@ -528,19 +535,19 @@ def _annex(s: Sentence, end: int) -> bool:
     if end >= len(s.tokens):
         return False
     f = s.tokens[end].fold
-    return f in ("لها", "له", "لهما") or any(stem in ("الاتفاقيه", "المذكره", "الاتفاق")
-                                             for p, stem in readings(f) if p in ("ل", "لل"))
+    return f in lexicon.words("cues.tsv", "annex_pronoun") or any(
+        stem in lexicon.words("cues.tsv", "annex_of") for p, stem in readings(f) if p in ("ل", "لل"))
 
 
 def _engagements(sents, actors_in, pair, home, agreements, places) -> list[Engagement]:
     """Meetings, visits, forums from their cue words; a signing for each signed accord."""
     groups: dict[tuple[str, frozenset], Engagement] = {}
-    skip = cue_tables()["skip_before"]
+    skip = lexicon.phrases("cues.tsv", "skip_before")
     occasions: set[str] = set()          # "على هامش معرض جيتكس": the exhibition is the setting
     for s in sents:
         info = actors_in[s.index]
-        setting = _scope(s, "occasion")
-        for m in s.find(cue_tables()["engagement"]):
+        setting = _scope(s, lexicon.phrases("cues.tsv", "occasion"))
+        for m in s.find(lexicon.phrases("cues.tsv", "engagement")):
             prev = m.start - 1
             if prev >= 0 and (s.match_at(prev, skip) or
                               (prev >= 1 and s.match_at(prev - 1, skip))):
@@ -593,9 +600,9 @@ def _topics_of(sents, indices, named) -> list[str]:
 
 def _date_of(texts, indices) -> str | None:
     for i in indices:
-        m = _DATE.search(fold(texts[i]))
+        m = _date_pattern().search(fold(texts[i]))
         if m:
-            day, month, year = int(m.group(1)), MONTHS[m.group(2)], int(m.group(3))
+            day, month, year = int(m.group(1)), lexicon.values("dates.tsv", "month")[m.group(2)], int(m.group(3))
             if 1 <= day <= 31 and 1990 <= year <= 2100:
                 return f"{year:04d}-{month:02d}-{day:02d}"
     return None

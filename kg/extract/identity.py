@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 
+from . import lexicon
 from .text import fold
 
 _NON_WORD = re.compile(r"\W+")
@@ -22,9 +23,10 @@ _NON_WORD = re.compile(r"\W+")
 
 def skeleton(name: str) -> str:
     words = _NON_WORD.sub(" ", fold(name)).split()
+    name_join = lexicon.words("words.tsv", "name_join")          # "عبد", "أبو", "بو"
     joined: list[str] = []
     for w in words:
-        if joined and joined[-1] in ("عبد", "ابو", "بو") and w.startswith("ال"):
+        if joined and joined[-1] in name_join and w.startswith("ال"):
             joined[-1] += w
         else:
             joined.append(w)

@@ -17,11 +17,20 @@ from .text import fold, strip_marks
 DATA = Path(__file__).resolve().parent.parent / "data"      # kg/data
 
 
+def numbered_rows(path: Path) -> list[tuple[int, list[str]]]:
+    """(line number, cells) of a TSV file, comments and blank lines skipped."""
+    out = []
+    with open(path, encoding="utf-8", newline="") as f:
+        reader = csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
+        for r in reader:
+            if r and r[0].strip() and not r[0].startswith("#"):
+                out.append((reader.line_num, r))
+    return out
+
+
 def rows(name: str) -> list[list[str]]:
     """Rows of a TSV data file, comments and blank lines skipped."""
-    with open(DATA / name, encoding="utf-8", newline="") as f:
-        return [r for r in csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
-                if r and r[0].strip() and not r[0].startswith("#")]
+    return [r for _, r in numbered_rows(DATA / name)]
 
 
 def records(name: str) -> list[dict[str, str]]:
@@ -159,4 +168,124 @@ def value_table(name: str) -> Gazetteer:
 
 @lru_cache(maxsize=1)
 def furniture() -> list[tuple[str, re.Pattern]]:
-    return [(r[0].strip(), re.compile(r[1].strip())) for r in rows("furniture.tsv")]
+    """The furniture rules that drop lines, in order: (kind, pattern on the folded line)."""
+    return [*(("line", p) for p in patterns("furniture.tsv", "line")),
+            *(("related", p) for p in patterns("furniture.tsv", "related")),
+            *(("end", p) for p in patterns("furniture.tsv", "end"))]
+
+
+# ---------------------------------------------------------------- word classes (classes.tsv)
+#
+# The lexicon tables (words.tsv, people.tsv, orgs.tsv, cues.tsv, dates.tsv, topics.tsv,
+# furniture.tsv) share one schema: ``class<TAB>phrase``, or ``class<TAB>value<TAB>phrase`` for
+# a class that carries a value. classes.tsv declares every class; code asks for one class at a
+# time, ``words("words.tsv", "time")``, so check() can find every class the code uses.
+
+TOPIC = "<topic>"            # the class of topics.tsv rows: any topic code of the ontology
+
+
+class UnknownClass(KeyError):
+    """A class that classes.tsv does not declare."""
+
+
+@dataclass(frozen=True)
+class WordClass:
+    table: str
+    name: str
+    phrase: str          # word | phrase | regex | text
+    value: str           # - | int | tdo | a|b|…
+    reserved: bool
+    meaning: str
+
+    @property
+    def columns(self) -> int:
+        return 2 if self.value == "-" else 3
+
+
+def _declarations(data: Path) -> list[tuple[int, dict[str, str]]]:
+    body = numbered_rows(data / "classes.tsv")
+    header = [h.strip() for h in body[0][1]]
+    return [(n, dict(zip(header, (c.strip() for c in r)))) for n, r in body[1:]]
+
+
+@lru_cache(maxsize=1)
+def classes() -> dict[tuple[str, str], WordClass]:
+    """(table, class) -> its declaration in classes.tsv."""
+    return {(d["table"], d["class"]): WordClass(d["table"], d["class"], d["phrase"], d["value"],
+                                                d["reserved"] == "yes", d.get("meaning", ""))
+            for _, d in _declarations(DATA)}
+
+
+def declared(table: str, cls: str) -> WordClass:
+    c = classes().get((table, cls)) or classes().get((table, TOPIC))
+    if c is None or c.name == TOPIC and (cls not in _table(table)):
+        raise UnknownClass(f"{table}: class {cls!r} is not declared in kg/data/classes.tsv")
+    return c
+
+
+@lru_cache(maxsize=None)
+def _table(table: str) -> dict[str, list[tuple[str, str]]]:
+    """class -> [(value, phrase)] of a lexicon table, in file order."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for r in rows(table):
+        value, phrase = (r[1].strip(), r[2]) if len(r) > 2 else ("", r[1])
+        out.setdefault(r[0].strip(), []).append((value, phrase))
+    return out
+
+
+def entries(table: str, cls: str) -> list[tuple[str, str]]:
+    """(value, phrase) rows of one class ('' as the value of a class without one)."""
+    declared(table, cls)
+    return _table(table).get(cls, [])
+
+
+@lru_cache(maxsize=None)
+def words(table: str, cls: str) -> frozenset[str]:
+    """The folded words of a class of single words."""
+    return frozenset(key(p)[0] if key(p) else p for _, p in entries(table, cls))
+
+
+@lru_cache(maxsize=None)
+def phrases(table: str, cls: str) -> Gazetteer:
+    """A class as a gazetteer: phrase -> its value (the class name if it carries none)."""
+    g = Gazetteer()
+    for value, phrase in entries(table, cls):
+        g.add(phrase, value if declared(table, cls).value != "-" else cls)
+    return g
+
+
+@lru_cache(maxsize=None)
+def values(table: str, cls: str) -> dict[str, int | str]:
+    """Folded phrase (words joined by one space) -> value; int values as int."""
+    as_int = declared(table, cls).value == "int"
+    return {" ".join(key(p)): int(v) if as_int else v for v, p in entries(table, cls)}
+
+
+@lru_cache(maxsize=None)
+def written(table: str, cls: str) -> tuple[str, ...]:
+    """The phrases of a class as written (harakat and tatweel removed), for matching unfolded text."""
+    return tuple(strip_marks(p.strip()) for _, p in entries(table, cls))
+
+
+@lru_cache(maxsize=None)
+def alternation(table: str, cls: str) -> str:
+    """A regex alternation of the folded phrases of a class, longest first (no group)."""
+    folded = dict.fromkeys(" ".join(key(p)) for _, p in entries(table, cls))
+    return "|".join(re.escape(p) for p in sorted(folded, key=len, reverse=True))
+
+
+@lru_cache(maxsize=None)
+def patterns(table: str, cls: str) -> tuple[re.Pattern, ...]:
+    """The compiled regexes of a regex class."""
+    return tuple(re.compile(p.strip()) for _, p in entries(table, cls))
+
+
+def reserved() -> frozenset[str]:
+    """Folded words of the classes declared ``reserved``: they cannot be part of a person's name."""
+    stems: set[str] = set()
+    for (table, cls), c in classes().items():
+        if c.reserved:
+            for name in (_table(table) if cls == TOPIC else [cls]):
+                for _, phrase in _table(table).get(name, []):
+                    stems.update(key(phrase))
+    return frozenset(stems)

@@ -15,52 +15,19 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from . import lexicon
-from .lexicon import CountryMention, Gazetteer
+from .lexicon import CountryMention, Gazetteer, phrases, words
 from .matching import Match, find_all, match_at
-from .text import Token, bare, readings, tokenize
+from .text import Token, bare, fold, readings, tokenize
 
 QUOTES_OPEN = {'"': '"', "“": "”", "«": "»", "'": "'", "(": ")", "”": "“", "‘": "’"}
-LOCATIVE_BEFORE = {"في", "الي", "الى", "من", "مدينه", "بمدينه", "العاصمه", "محافظه", "بمحافظه",
-                   "مقر", "بمقر", "داخل"}
 LOCATIVE_PREFIXES = ("ب", "وب", "فب", "بال", "وبال", "فبال")
 _DIGITS = re.compile(r"^\d+$")
 
 
 # ---------------------------------------------------------------- lexicons
-
-@lru_cache(maxsize=1)
-def people_words() -> dict[str, Gazetteer]:
-    out: dict[str, Gazetteer] = {}
-    for kind, phrase, *_ in lexicon.rows("people.tsv"):
-        out.setdefault(kind, Gazetteer()).add(phrase, kind)
-    return out
-
-
-@lru_cache(maxsize=1)
-def org_words() -> dict[str, Gazetteer]:
-    out: dict[str, Gazetteer] = {}
-    for kind, phrase, *_ in lexicon.rows("orgs.tsv"):
-        out.setdefault(kind, Gazetteer()).add(phrase, kind)
-    return out
-
-
-@lru_cache(maxsize=1)
-def words() -> dict[str, set[str]]:
-    out: dict[str, set[str]] = {}
-    for kind, word, *_ in lexicon.rows("words.tsv"):
-        out.setdefault(kind, set()).add(lexicon.key(word)[0] if lexicon.key(word) else word)
-    return out
-
-
-@lru_cache(maxsize=1)
-def cue_tables() -> dict[str, Gazetteer]:
-    out: dict[str, Gazetteer] = {}
-    for r in lexicon.rows("cues.tsv"):
-        kind = r[0].strip()
-        value, phrase = (r[1].strip(), r[2]) if len(r) > 2 else ("", r[1])
-        out.setdefault(kind, Gazetteer()).add(phrase, value)
-    return out
-
+# Every word list is a class of a table in kg/data (declared in kg/data/classes.tsv), asked for
+# by name: words("words.tsv", "time") is a set of folded words, phrases("people.tsv", "title") a
+# gazetteer.
 
 @lru_cache(maxsize=1)
 def topic_gazetteer() -> Gazetteer:
@@ -69,12 +36,9 @@ def topic_gazetteer() -> Gazetteer:
 
 @lru_cache(maxsize=1)
 def reserved_stems() -> frozenset[str]:
-    """Folded words that belong to a lexicon and so cannot be part of a name."""
-    stems: set[str] = set(words().get("stop", ())) | set(words().get("function", ()))
-    for table in (*people_words().values(), *org_words().values(), *cue_tables().values(),
-                  topic_gazetteer()):
-        for k in table.entries:
-            stems.update(k)
+    """Folded words that belong to a lexicon and so cannot be part of a name: the classes
+    declared reserved in classes.tsv, and every country name, demonym and capital."""
+    stems: set[str] = set(lexicon.reserved())
     for k, vals in lexicon.country_gazetteer().entries.items():
         stems.update(k)
     return frozenset(stems)
@@ -113,7 +77,7 @@ class Sentence:
 def analyse(text: str, index: int = 0) -> Sentence:
     """Tokenise a sentence and find its country mentions."""
     s = Sentence(index, text, tokenize(text))
-    office = words().get("country_office", set())
+    office = words("words.tsv", "country_office")
     for m in find_all(s.tokens, lexicon.country_gazetteer()):
         mention = m.values[0]
         if mention.ambiguous and not m.prefix and not s.tokens[m.start].fold.startswith("ال"):
@@ -139,12 +103,12 @@ def is_locative(s: Sentence, m: Match) -> bool:
     if m.start == 0 and m.end < len(toks) and (toks[m.end].text in "(-–—" or toks[m.end].text[:1].isdigit()):
         return True                              # a dateline: "أنقرة (الأناضول) -", "نيقوسيا 29 نيسان (بترا) -"
     prev = _prev_word(s, m.start)
-    while prev is not None and (country_at(s, prev) or any(
-            stem in ("العاصمه", "عاصمه", "مدينه", "المدينه") for _, stem in readings(toks[prev].fold))):
-        if any(stem in ("العاصمه", "عاصمه", "مدينه", "المدينه") for _, stem in readings(toks[prev].fold)):
+    city = words("words.tsv", "city_word")
+    while prev is not None and (country_at(s, prev) or any(stem in city for _, stem in readings(toks[prev].fold))):
+        if any(stem in city for _, stem in readings(toks[prev].fold)):
             return True
         prev = _prev_word(s, prev)
-    return prev is not None and toks[prev].fold in LOCATIVE_BEFORE
+    return prev is not None and toks[prev].fold in words("words.tsv", "locative")
 
 
 def _prev_word(s: Sentence, i: int) -> int | None:
@@ -211,13 +175,16 @@ def find_places(s: Sentence) -> list[PlaceMention]:
             s.text[s.tokens[m.start].end:s.tokens[m.end - 1].end]
         out.append(PlaceMention(label, iso2 or None, m.start))
     toks = s.tokens
+    palace = {fold(w): w for w in lexicon.written("words.tsv", "palace")}
     for k in range(len(toks) - 1):      # a palace as the venue: "في قصر الشاطئ", "بقصر الاتحادية"
-        prefix = next((p for p, stem in readings(toks[k].fold) if stem == "قصر"), None)
-        if prefix is None or not (prefix.endswith("ب") or prefix == "" and k and toks[k - 1].fold == "في"):
+        prefix, word = next(((p, palace[stem]) for p, stem in readings(toks[k].fold) if stem in palace),
+                            (None, ""))
+        if prefix is None or not (prefix.endswith("ب") or prefix == "" and k
+                                  and toks[k - 1].fold in words("words.tsv", "prep_in")):
             continue
         nxt = toks[k + 1]
-        if _is_definite(nxt) and nxt.fold not in words().get("time", ()) and not _is_prepositional(nxt):
-            out.append(PlaceMention("قصر " + nxt.text, None, k))
+        if _is_definite(nxt) and nxt.fold not in words("words.tsv", "time") and not _is_prepositional(nxt):
+            out.append(PlaceMention(word + " " + nxt.text, None, k))
     return out
 
 
@@ -241,7 +208,7 @@ def _is_definite(tok: Token) -> bool:
 
     Relative pronouns (الذي، التي) look definite but end a name.
     """
-    if tok.fold in words().get("relative", ()) or tok.text.startswith(("أل", "إل")):
+    if tok.fold in words("words.tsv", "relative") or tok.text.startswith(("أل", "إل")):
         return False                      # (a hamza marks no article: ألكسندر, إلهام)
     return any(stem.startswith("ال") and len(stem) > 3 for p, stem in readings(tok.fold)
                if p in ("", "و", "لل", "ولل", "وال"))
@@ -260,12 +227,12 @@ def _name_like(tok: Token, position: int, nxt: Token | None = None) -> bool:
     if not tok.is_word or _DIGITS.match(tok.fold) or len(tok.fold) < 2:
         return False
     f = tok.fold
-    if f in words()["function"]:
+    if f in words("words.tsv", "function"):
         # على folds to علي (Ali): only inside a name, written with ي ("محمد بن علي"), or
         # first before بن ("علي بن عامر الشيذاني")
-        return tok.text in words().get("given_name", ()) and (
-            position > 0 or nxt is not None and nxt.fold in ("بن", "ابن"))
-    if f in words().get("given_name", ()):
+        return tok.text in words("words.tsv", "given_name") and (
+            position > 0 or nxt is not None and nxt.fold in words("words.tsv", "son_of"))
+    if f in words("words.tsv", "given_name"):
         return True
     if f.startswith("لل"):
         return False
@@ -282,7 +249,7 @@ def _name_like(tok: Token, position: int, nxt: Token | None = None) -> bool:
         return False
     # a possessive suffix (اعجابه، لتطويرها) marks a common noun, not a name
     if tok.text.endswith(("ه", "ها", "هم", "هما")) and len(f) >= 5 \
-            and f not in words().get("given_name", ()):
+            and f not in words("words.tsv", "given_name"):
         return False
     return True
 
@@ -292,9 +259,9 @@ def _boundary(s: Sentence, j: int) -> bool:
     toks = s.tokens
     if j >= len(toks) or not toks[j].is_word:
         return True
-    pw = people_words()
-    return toks[j].fold in words()["function"] or any(
-        s.match_at(j, pw[k]) for k in ("title", "counterpart", "trigger", "honorific"))
+    return toks[j].fold in words("words.tsv", "function") or any(
+        s.match_at(j, g) for g in (phrases("people.tsv", "title"), phrases("people.tsv", "counterpart"),
+                                   phrases("people.tsv", "trigger"), phrases("people.tsv", "honorific")))
 
 
 def _family_word(s: Sentence, j: int) -> bool:
@@ -310,11 +277,11 @@ def _name_run(s: Sentence, i: int, max_len: int = 4) -> int:
     j = i
     while j < len(toks) and j - i < max_len:
         t = toks[j]
-        if j > i and t.fold in ("بن", "ابن", "بنت", "ال", "ولد") and j + 1 < len(toks) and toks[j + 1].is_word:
+        if j > i and t.fold in words("words.tsv", "name_link") and j + 1 < len(toks) and toks[j + 1].is_word:
             max_len += 2                      # "محمد بن علي بن محمد المناعي", "محمد بن راشد آل مكتوم",
             j += 1                            # "محمد الأمين ولد أحمد باب"
             continue
-        if t.fold in ("عبد", "ابو") and j + 1 < len(toks) and toks[j + 1].fold.startswith("ال"):
+        if t.fold in words("words.tsv", "name_join") and j + 1 < len(toks) and toks[j + 1].fold.startswith("ال"):
             j += 2
             max_len += 1
             continue
@@ -330,8 +297,8 @@ def _name_run(s: Sentence, i: int, max_len: int = 4) -> int:
         j += 1
     # "عمرو طلعت أهمية اللقاء": a third word followed by a definite noun is the next phrase
     if j - i >= 3 and j < len(toks) and toks[j].is_word and _is_definite(toks[j]) \
-            and toks[j - 1].fold not in words().get("given_name", ()) \
-            and toks[j].fold not in words().get("time", ()) and toks[i].fold not in ("عبد", "ابو"):
+            and toks[j - 1].fold not in words("words.tsv", "given_name") \
+            and toks[j].fold not in words("words.tsv", "time") and toks[i].fold not in words("words.tsv", "name_join"):
         j -= 1                                # (not before "اليوم", nor in "عبد القادر أورال أوغلو")
     return j
 
@@ -343,7 +310,7 @@ def _family_demonym(s: Sentence, start: int, end: int) -> int:
     if not c or c[1].kind != "demonym" or c[0].prefix or not s.tokens[end].fold.startswith("ال"):
         return end
     after = c[0].end + (1 if c[0].end < len(s.tokens) and s.tokens[c[0].end].text == "،" else 0)
-    return c[0].end if s.match_at(after, people_words()["title"]) else end
+    return c[0].end if s.match_at(after, phrases("people.tsv", "title")) else end
 
 
 def _skip_acronym(s: Sentence, i: int) -> int:
@@ -357,7 +324,7 @@ def _skip_acronym(s: Sentence, i: int) -> int:
 
 def _skip_honorifics(s: Sentence, i: int) -> int:
     toks = s.tokens
-    hon = people_words()["honorific"]
+    hon = phrases("people.tsv", "honorific")
     while i < len(toks):
         if not toks[i].is_word and toks[i].text in "/.":
             i += 1
@@ -376,8 +343,8 @@ def _role_phrase(s: Sentence, i: int) -> tuple[int, str | None, list[int]]:
     "سفير الجمهورية الإسلامية الإيرانية لدى روسيا" -> state IR (the sender, before لدى).
     """
     toks = s.tokens
-    titles = people_words()["title"]
-    forms = {**org_words()["form"].entries, **org_words()["company"].entries}
+    titles = phrases("people.tsv", "title")
+    forms = {**phrases("orgs.tsv", "form").entries, **phrases("orgs.tsv", "company").entries}
     m = s.match_at(i, titles)
     if not m:
         return i, None, []
@@ -394,7 +361,7 @@ def _role_phrase(s: Sentence, i: int) -> tuple[int, str | None, list[int]]:
                     j = k + 1
                     continue
             break
-        if t.fold in words().get("given_name", ()) or s.match_at(j, people_words()["honorific"]):
+        if t.fold in words("words.tsv", "given_name") or s.match_at(j, phrases("people.tsv", "honorific")):
             break
         c = country_at(s, j)
         if c:
@@ -407,18 +374,18 @@ def _role_phrase(s: Sentence, i: int) -> tuple[int, str | None, list[int]]:
             # a role ends at its state ("وزير الاتصالات السوري"), unless "لدى" or an
             # adjective follows ("سفير إيران لدى روسيا", "الصندوق الأردني للريادة",
             # "الإيطالي المكلف بالابتكار")
-            if not (j < len(toks) and (toks[j].fold == "لدي" or _is_definite(toks[j])
+            if not (j < len(toks) and (toks[j].fold in words("words.tsv", "prep_at") or _is_definite(toks[j])
                                        or cmention.kind == "demonym" and _is_prepositional(toks[j])
-                                       or toks[j].fold == "في" and country_at(s, j + 1))):
+                                       or toks[j].fold in words("words.tsv", "prep_in") and country_at(s, j + 1))):
                 break                           # ("سفير المملكة المتحدة في لبنان" goes on)
             continue
-        if s.match_at(j, people_words()["counterpart"]) or s.match_at(j, people_words()["trigger"]):
+        if s.match_at(j, phrases("people.tsv", "counterpart")) or s.match_at(j, phrases("people.tsv", "trigger")):
             break
-        if t.fold == "لدي":
+        if t.fold in words("words.tsv", "prep_at"):
             after_lada = True
             j += 1
             continue
-        if t.fold == "في" and (country_at(s, j + 1) or country_at(s, j + 2)
+        if t.fold in words("words.tsv", "prep_in") and (country_at(s, j + 1) or country_at(s, j + 2)
                                or j + 1 < len(toks) and _is_definite(toks[j + 1])):
             j += 1
             continue
@@ -442,8 +409,8 @@ def _role_phrase(s: Sentence, i: int) -> tuple[int, str | None, list[int]]:
         k = j
         while k < len(toks) and k - j < 2 and toks[k].is_word and not _is_definite(toks[k]) \
                 and not country_at(s, k) and not _is_prepositional(toks[k]) \
-                and toks[k].fold not in words()["function"] \
-                and toks[k].fold not in words().get("given_name", ()):
+                and toks[k].fold not in words("words.tsv", "function") \
+                and toks[k].fold not in words("words.tsv", "given_name"):
             k += 1
         if k > j and k < len(toks) and (country_at(s, k) or toks[k].text in QUOTES_OPEN or (
                 toks[k].is_word and _is_definite(toks[k]) and not readings(toks[k].fold)[-1][0].startswith("و")
@@ -466,14 +433,14 @@ def _side_before(s: Sentence, i: int) -> str | None:
     """"الجانب التركي" just before a role names the side its holder stands for."""
     for m, c in s.countries:
         if c.kind == "demonym" and 0 <= i - m.end <= 1 and m.start > 0 and \
-                readings(s.tokens[m.start - 1].fold)[-1][1] in ("الجانب", "جانب"):
+                readings(s.tokens[m.start - 1].fold)[-1][1] in words("words.tsv", "side"):
             return c.iso2
     return None
 
 
 def _role_label(s: Sentence, start: int, end: int) -> str:
     """The role as written, without a leading conjunction: 'ورئيسة قسم …' -> 'رئيسة قسم …'."""
-    m = s.match_at(start, people_words()["title"])
+    m = s.match_at(start, phrases("people.tsv", "title"))
     text = s.span_text(start, end)
     if m and m.prefix in ("و", "ف"):
         text = text[1:]
@@ -490,7 +457,6 @@ def _demonym_after(s: Sentence, i: int) -> tuple[int, str | None]:
 def find_persons(s: Sentence) -> list[PersonMention]:
     """People named in a sentence, found by their titles, honorifics and context."""
     toks = s.tokens
-    pw = people_words()
     found: list[PersonMention] = []
     taken: set[int] = set()
 
@@ -524,7 +490,7 @@ def find_persons(s: Sentence) -> list[PersonMention]:
             i += 1
             continue
         # 1. counterpart: "نظيره المصري د. عمرو طلعت"
-        m = s.match_at(i, pw["counterpart"])
+        m = s.match_at(i, phrases("people.tsv", "counterpart"))
         if m:
             j, country = _demonym_after(s, m.end)
             k = _skip_honorifics(s, j)
@@ -537,7 +503,7 @@ def find_persons(s: Sentence) -> list[PersonMention]:
                 i = max(end, i + 1)
                 continue
         # 2. title first: "وزير الاتصالات … عمرو طلعت", "مدير إدارة الفضاء الصينية (CNSA) لي قوه بينغ"
-        m = s.match_at(i, pw["title"])
+        m = s.match_at(i, phrases("people.tsv", "title"))
         if m:
             end_role, country, orgs = _role_phrase(s, i)
             k = _skip_honorifics(s, _skip_acronym(s, end_role))
@@ -559,7 +525,7 @@ def find_persons(s: Sentence) -> list[PersonMention]:
             i = max(m.end, i + 1)
             continue
         # 3. honorific: "الدكتور عمرو طلعت[، وزير …]"
-        m = s.match_at(i, pw["honorific"])
+        m = s.match_at(i, phrases("people.tsv", "honorific"))
         if m and m.prefix in ("", "و", "ل", "لل", "ب"):
             k = _skip_honorifics(s, i)
             end = _name_run(s, k)
@@ -571,13 +537,12 @@ def find_persons(s: Sentence) -> list[PersonMention]:
                 i = end
                 continue
         # 4. trigger verb or preposition: "وأشار كاظم جلالي، في …"
-        m = s.match_at(i, pw["trigger"])
+        m = s.match_at(i, phrases("people.tsv", "trigger"))
         if m:
             k = _skip_honorifics(s, m.end)
             end = _name_run(s, k)
-            closes = end >= len(toks) or not toks[end].is_word or toks[end].fold in (
-                "في", "الي", "الى", "ان", "عن", "علي", "خلال", "مع") \
-                or s.match_at(end, pw["title"]) is not None
+            closes = end >= len(toks) or not toks[end].is_word or toks[end].fold in words("words.tsv", "after_name") \
+                or s.match_at(end, phrases("people.tsv", "title")) is not None
             if end - k >= 2 and closes or end - k == 1 and closes:
                 pm = add(k, end)
                 if pm:
@@ -585,7 +550,7 @@ def find_persons(s: Sentence) -> list[PersonMention]:
                 i = max(end, i + 1)
                 continue
         # 5. a common given name with a family name after it
-        if t.fold in words().get("given_name", ()) and t.fold not in words()["function"]:
+        if t.fold in words("words.tsv", "given_name") and t.fold not in words("words.tsv", "function"):
             end = _name_run(s, i)
             if end - i >= 2:
                 pm = add(i, end)
@@ -628,10 +593,10 @@ def _represented(s: Sentence, i: int, prefix: str) -> str | None:
     """The state a body stands for: "وجمهورية باكستان الإسلامية ممثلة في وزارة …" -> PK."""
     toks = s.tokens
     k = i - 1 if not prefix.endswith("ب") else i
-    if not prefix.endswith("ب") and not (k >= 0 and toks[k].fold == "في"):
+    if not prefix.endswith("ب") and not (k >= 0 and toks[k].fold in words("words.tsv", "prep_in")):
         return None
     k -= 1
-    if k < 0 or readings(toks[k].fold)[-1][1] not in ("ممثله", "ممثلا", "ممثل", "ممثلتين", "ممثلين"):
+    if k < 0 or readings(toks[k].fold)[-1][1] not in words("words.tsv", "represented"):
         return None
     k -= 1
     while k >= 0 and not toks[k].is_word:
@@ -647,7 +612,7 @@ def _org_name_end(s: Sentence, j: int, limit: int) -> tuple[int, str | None]:
     ends at a demonym ("الفلسطينية"), "في <state>", a second body ("والاتحاد …"),
     or anything else.
     """
-    toks, ow = s.tokens, org_words()
+    toks = s.tokens
     start, country = j, None
     while j < len(toks) and j - start < limit and toks[j].is_word:
         t = toks[j]
@@ -664,13 +629,14 @@ def _org_name_end(s: Sentence, j: int, limit: int) -> tuple[int, str | None]:
                     continue
                 return j, country
             break
-        if t.fold == "في" and j + 1 < len(toks) and country_at(s, j + 1):
+        if t.fold in words("words.tsv", "prep_in") and j + 1 < len(toks) and country_at(s, j + 1):
             return j, country_at(s, j + 1)[1].iso2
-        if j > start and any(s.match_at(j, ow[k]) for k in ("form", "company", "state_form")):
+        if j > start and any(s.match_at(j, g) for g in (phrases("orgs.tsv", "form"), phrases("orgs.tsv", "company"),
+                                                         phrases("orgs.tsv", "state_form"))):
             break                                     # "… والاتحاد الوطني": a second body
-        if any(s.match_at(j, people_words()[k]) for k in ("honorific", "title")):
+        if any(s.match_at(j, g) for g in (phrases("people.tsv", "honorific"), phrases("people.tsv", "title"))):
             break                                     # "… المعلومات المهندس أسامة": a person next
-        if t.fold in words().get("time", ()):
+        if t.fold in words("words.tsv", "time"):
             break                                     # "… المعلومات اليوم الاثنين"
         if j > start and _is_definite(t) and any(
                 p in ("ل", "لل") and stem in {x.fold for x in toks[start:j]} or stem.removeprefix("ال") in
@@ -683,8 +649,8 @@ def _org_name_end(s: Sentence, j: int, limit: int) -> tuple[int, str | None]:
         k = j
         while k < len(toks) and k - j < 3 and toks[k].is_word and not _is_definite(toks[k]) \
                 and not country_at(s, k) and not _is_prepositional(toks[k]) \
-                and toks[k].fold not in words()["function"] \
-                and toks[k].fold not in words().get("given_name", ()):
+                and toks[k].fold not in words("words.tsv", "function") \
+                and toks[k].fold not in words("words.tsv", "given_name"):
             k += 1
         if k > j and k < len(toks) and (toks[k].text in QUOTES_OPEN or country_at(s, k)
                                         or toks[k].is_word and _is_definite(toks[k])):
@@ -697,12 +663,13 @@ def _org_name_end(s: Sentence, j: int, limit: int) -> tuple[int, str | None]:
 def find_organizations(s: Sentence) -> list[OrgMention]:
     """Organisations named by their form: "وزارة …", "هيئة … “ايتيدا”", "شركة هواوي الصينية"."""
     toks = s.tokens
-    ow = org_words()
     found: list[OrgMention] = []
     i = 0
     while i < len(toks):
-        kind, m = next(((k, m) for k in ("form", "company", "state_form")
-                        if (m := s.match_at(i, ow[k]))), (None, None))
+        kind, m = next(((k, m) for k, g in (("form", phrases("orgs.tsv", "form")),
+                                            ("company", phrases("orgs.tsv", "company")),
+                                            ("state_form", phrases("orgs.tsv", "state_form")))
+                        if (m := s.match_at(i, g))), (None, None))
         if not m or m.prefix not in ("", "و", "ل", "لل", "ب", "بال", "وال", "ول", "وب", "ف"):
             i += 1
             continue
@@ -733,7 +700,7 @@ def find_organizations(s: Sentence) -> list[OrgMention]:
                     and not toks[j].fold.endswith(("يه", "يات")):
                 j += 1
         elif kind == "state_form":                    # الحكومة الفلسطينية, حكومة دولة الإمارات
-            k = j + 1 if j < len(toks) and toks[j].fold in ("دوله", "جمهوريه", "مملكه") else j
+            k = j + 1 if j < len(toks) and toks[j].fold in words("words.tsv", "state_title") else j
             c = country_at(s, k)
             if c:
                 j = c[0].end
@@ -761,21 +728,22 @@ def find_organizations(s: Sentence) -> list[OrgMention]:
         if kind == "company":                          # "شركة مايكروسوفت الكويت": Microsoft's state
             brand = next((b for k in range(m.end, j) if (b := s.match_at(k, lexicon.company_gazetteer()))), None)
             country = brand.values[0] if brand else country
-        if not country and after + 1 < len(toks) and toks[after].fold == "في" and country_at(s, after + 1):
+        if not country and after + 1 < len(toks) and toks[after].fold in words("words.tsv", "prep_in") \
+                and country_at(s, after + 1):
             country = country_at(s, after + 1)[1].iso2
         elif not country and after < len(toks):
             # "… بجمهورية أوزبكستان", "… بالمغرب"
-            k = after + 1 if readings(toks[after].fold)[-1][1] in ("جمهوريه", "دوله", "مملكه", "سلطنه") \
+            k = after + 1 if readings(toks[after].fold)[-1][1] in words("words.tsv", "state_title") \
                 and readings(toks[after].fold)[-1][0].endswith("ب") else after
             c = country_at(s, k)
             if c and (k > after or c[0].prefix.endswith("ب") or c[0].prefix.endswith("بال")):
                 country = c[1].iso2
-        international = any(s.match_at(k, ow["international"]) for k in range(i, j))
+        international = any(s.match_at(k, phrases("orgs.tsv", "international")) for k in range(i, j))
         plain = tuple(t.fold for t in toks[i + 1:j] if t.is_word)
         head = bare(readings(toks[i].fold)[-1][1] if m.prefix else toks[i].fold)
         prev = _prev_word(s, i)
-        after_title = prev is not None and s.match_at(prev, people_words()["title"]) is not None
-        not_org = next((len(ph) for ph in ow["not_org"].entries
+        after_title = prev is not None and s.match_at(prev, phrases("people.tsv", "title")) is not None
+        not_org = next((len(ph) for ph in phrases("orgs.tsv", "not_org").entries
                         if len(plain) + 1 >= len(ph) and (bare(ph[0]),) + ph[1:] == (head,) + plain[:len(ph) - 1]),
                        0)
         if not_org and (after_title or len(plain) + 1 == not_org):
@@ -791,7 +759,7 @@ def find_organizations(s: Sentence) -> list[OrgMention]:
 def _after_skip_word(s: Sentence, i: int) -> bool:
     """Preceded by a word of creation ("إنشاء", "إحداث"): what follows does not exist yet."""
     prev = _prev_word(s, i)
-    return prev is not None and s.match_at(prev, cue_tables()["skip_before"]) is not None
+    return prev is not None and s.match_at(prev, phrases("cues.tsv", "skip_before")) is not None
 
 
 def _strip_prefix(surface: str, folded_prefix: str) -> str:
