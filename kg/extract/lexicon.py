@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from functools import lru_cache
 from pathlib import Path
 
@@ -289,3 +290,151 @@ def reserved() -> frozenset[str]:
                 for _, phrase in _table(table).get(name, []):
                     stems.update(key(phrase))
     return frozenset(stems)
+
+
+# ---------------------------------------------------------------- check()
+
+ONTOLOGY = DATA.parent.parent / "ontology"                  # ontology/ next to kg/
+CODE = Path(__file__).resolve().parent                      # kg/extract
+CLASS_COLUMNS = ["table", "class", "phrase", "value", "reserved", "meaning"]
+PHRASE_KINDS = {"word", "phrase", "regex", "text"}
+# a class used in code: any call whose first two arguments are a table and a class, words("words.tsv", "time")
+_USE = re.compile(r'\b\w+\(\s*"([\w.-]+\.tsv)"\s*,\s*"([^"]+)"\s*\)')
+
+
+class Problem(NamedTuple):
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+def topic_codes(ontology: Path = ONTOLOGY) -> set[str]:
+    """The topic codes (skos:notation) of ontology/topics.ttl."""
+    return set(re.findall(r'skos:notation\s+"([^"]+)"', (ontology / "topics.ttl").read_text(encoding="utf-8")))
+
+
+def tdo_classes(ontology: Path = ONTOLOGY) -> set[str]:
+    """The classes (tdo:X a owl:Class) of ontology/tdkg.ttl."""
+    return set(re.findall(r"^tdo:(\w+)\s+a owl:Class", (ontology / "tdkg.ttl").read_text(encoding="utf-8"), re.M))
+
+
+def _value_problem(c: WordClass, value: str, ontology: Path) -> str | None:
+    if c.value == "int":
+        return None if re.fullmatch(r"-?\d+", value) else f"value {value!r} of class {c.name} is not an integer"
+    if c.value == "tdo":
+        return None if value in tdo_classes(ontology) else \
+            f"value {value!r} of class {c.name} is no class of ontology/tdkg.ttl"
+    if value not in c.value.split("|"):
+        return f"value {value!r} of class {c.name} is not one of {c.value}"
+    return None
+
+
+def check(data: Path = DATA, ontology: Path = ONTOLOGY, code: Path | None = CODE) -> list[Problem]:
+    """Problems of the data files: malformed rows (wrong column count, a value of the wrong
+    kind, a regex that does not compile, several words in a class of words), entries that
+    repeat after letter folding within one class, unknown topic codes, unknown classes (in a
+    table, or asked for by the code in ``code``), unknown country codes. [] when all is well."""
+    problems: list[Problem] = []
+    decl_rows = numbered_rows(data / "classes.tsv")
+    header = [h.strip() for h in decl_rows[0][1]]
+    if header != CLASS_COLUMNS:
+        return [Problem("classes.tsv", decl_rows[0][0], f"header is {header}, not {CLASS_COLUMNS}")]
+    decls: dict[tuple[str, str], tuple[int, WordClass]] = {}
+    for n, r in decl_rows[1:]:
+        if len(r) != len(header):
+            problems.append(Problem("classes.tsv", n, f"{len(r)} columns, not {len(header)}"))
+            continue
+        d = dict(zip(header, (c.strip() for c in r)))
+        c = WordClass(d["table"], d["class"], d["phrase"], d["value"], d["reserved"] == "yes", d["meaning"])
+        if (c.table, c.name) in decls:
+            problems.append(Problem("classes.tsv", n, f"{c.table} {c.name} declared twice "
+                                                      f"(line {decls[c.table, c.name][0]})"))
+        if not (data / c.table).exists():
+            problems.append(Problem("classes.tsv", n, f"no table {c.table}"))
+        if c.phrase not in PHRASE_KINDS:
+            problems.append(Problem("classes.tsv", n, f"phrase kind {c.phrase!r} is not one of {sorted(PHRASE_KINDS)}"))
+        if d["reserved"] not in ("yes", "no"):
+            problems.append(Problem("classes.tsv", n, f"reserved is {d['reserved']!r}, not yes or no"))
+        if not c.value:
+            problems.append(Problem("classes.tsv", n, "empty value kind (write - for none)"))
+        decls[(c.table, c.name)] = (n, c)
+
+    tables = dict.fromkeys(t for t, _ in decls)
+    codes = topic_codes(ontology) if any(cls == TOPIC for _, cls in decls) else set()
+    used: set[tuple[str, str]] = set()
+    for table in tables:
+        if not (data / table).exists():
+            continue
+        seen: dict[tuple[str, object], int] = {}
+        for n, r in numbered_rows(data / table):
+            cls = r[0].strip()
+            hit = decls.get((table, cls)) or (decls.get((table, TOPIC)) if cls in codes else None)
+            if hit is None:
+                what = "topic code" if (table, TOPIC) in decls else "class"
+                problems.append(Problem(table, n, f"unknown {what} {cls!r}"))
+                continue
+            c = hit[1]
+            used.add((table, c.name))
+            if len(r) != c.columns:
+                problems.append(Problem(table, n, f"{len(r)} columns; class {cls} has {c.columns}"))
+                continue
+            phrase = r[-1].strip()
+            if c.columns == 3:
+                msg = _value_problem(c, r[1].strip(), ontology)
+                if msg:
+                    problems.append(Problem(table, n, msg))
+            if c.phrase == "regex":
+                try:
+                    re.compile(phrase)
+                except re.error as e:
+                    problems.append(Problem(table, n, f"regex does not compile: {e}"))
+                k: object = phrase
+            elif c.phrase == "text":
+                k = fold(phrase)
+            else:
+                k = key(phrase)
+                if not k:
+                    problems.append(Problem(table, n, "empty phrase"))
+                    continue
+                if c.phrase == "word" and len(k) != 1:
+                    problems.append(Problem(table, n, f"{phrase!r} is not one word (class {cls} holds words)"))
+            if strip_marks(phrase) != phrase:
+                problems.append(Problem(table, n, f"{phrase!r} has harakat or tatweel"))
+            if (cls, k) in seen:
+                problems.append(Problem(table, n, f"{phrase!r} repeats line {seen[cls, k]} after letter "
+                                                  f"folding (class {cls})"))
+            else:
+                seen[(cls, k)] = n
+    for (table, cls), (n, c) in decls.items():
+        if cls != TOPIC and (table, cls) not in used:
+            problems.append(Problem("classes.tsv", n, f"class {cls} of {table} has no rows"))
+
+    # record tables: a header line, then rows of as many cells; iso2 a code of countries.tsv
+    isos = {r[0].strip() for _, r in numbered_rows(data / "countries.tsv")[1:]} \
+        if (data / "countries.tsv").exists() else set()
+    for path in sorted(data.glob("*.tsv")):
+        if path.name in tables or path.name == "classes.tsv":
+            continue
+        body = numbered_rows(path)
+        if not body:
+            continue
+        head = [h.strip() for h in body[0][1]]
+        for n, r in body[1:]:
+            if len(r) != len(head):
+                problems.append(Problem(path.name, n, f"{len(r)} columns, not {len(head)} as the header"))
+            elif "iso2" in head and path.name != "countries.tsv" and r[head.index("iso2")].strip() \
+                    and r[head.index("iso2")].strip() not in isos:
+                problems.append(Problem(path.name, n, f"unknown country code {r[head.index('iso2')].strip()!r}"))
+
+    # classes the code asks for
+    for path in sorted(code.glob("*.py")) if code else []:
+        text = path.read_text(encoding="utf-8")
+        for m in _USE.finditer(text):
+            table, cls = m.groups()
+            if (table, cls) not in decls:
+                problems.append(Problem(path.name, text.count("\n", 0, m.start()) + 1,
+                                        f"unknown class {cls!r} of {table}"))
+    return problems
