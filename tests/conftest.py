@@ -1,9 +1,19 @@
-"""Shared fixtures: the project's own paths, the shared evaluation folder, a loaded store."""
+"""Shared fixtures: the project's own paths, the shared evaluation folder, a loaded store, the
+endpoint in process (``app`` -> ``client``) and the CLI in process (:func:`cli`).
+
+Most tests run the endpoint through Flask's test client and the CLI through ``kg.cli.main(argv)``:
+no process to start, so they are fast and a failure shows our own traceback. A few tests keep a
+real ``tdkg serve`` on 127.0.0.1 (:class:`Server`: the real clients and the browser) or a real
+``python -m kg.cli`` process (:func:`run_tdkg`: a signal, the exit codes), and say so.
+"""
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -22,7 +32,7 @@ def needs_shared():
 
 def run_tdkg(*args, store: Path | None = None, check: bool = False, timeout: float = 300,
              **kw) -> subprocess.CompletedProcess:
-    """Run the real CLI in a subprocess, as a user would."""
+    """Run the real CLI in a subprocess, as a user would (for the few tests that need a process)."""
     cmd = TDKG + (["--store", str(store)] if store else []) + [str(a) for a in args]
     r = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=timeout, **kw)
     if check and r.returncode != 0:
@@ -30,12 +40,83 @@ def run_tdkg(*args, store: Path | None = None, check: bool = False, timeout: flo
     return r
 
 
+@dataclass
+class Run:
+    """What a CLI run gave, as :class:`subprocess.CompletedProcess` has it."""
+    args: list
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def cli(*args, store: Path | str | None = None, check: bool = False, env: dict | None = None) -> Run:
+    """Run the CLI in this process: ``kg.cli.main(argv)`` with stdout and stderr captured.
+
+    Captured here rather than with ``capsys`` so that module- and session-scoped fixtures can load
+    stores too; stdout has a binary ``buffer`` as the real one has (``tdkg export`` writes bytes).
+    ``env`` sets environment variables for the run only (a remote store's credentials).
+    """
+    from kg.cli import main
+    argv = (["--store", str(store)] if store else []) + [str(a) for a in args]
+    out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", newline="", write_through=True)
+    err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", newline="", write_through=True)
+    saved = {k: os.environ.get(k) for k in (env or {})}
+    os.environ.update(env or {})
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(argv)
+            except SystemExit as e:           # argparse: --help, a bad option
+                code = e.code if isinstance(e.code, int) else (0 if e.code is None else 2)
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    r = Run(argv, code, out.buffer.getvalue().decode("utf-8"), err.buffer.getvalue().decode("utf-8"))
+    if check and r.returncode != 0:
+        raise AssertionError(f"tdkg {argv} -> {r.returncode}\nstdout:{r.stdout}\nstderr:{r.stderr}")
+    return r
+
+
 @pytest.fixture(scope="session")
 def loaded_store(tmp_path_factory):
-    """An on-disk store holding the five bundled articles, loaded through the CLI."""
+    """An on-disk store holding the five bundled articles, loaded through the CLI (in process)."""
     path = tmp_path_factory.mktemp("store") / "kg"
-    run_tdkg("load", "--quiet", ARTICLES, store=path, check=True)
+    cli("load", "--quiet", ARTICLES, store=path, check=True)
     return path
+
+
+UPDATE_TOKEN = "test-token-0123456789"
+
+
+def make_app(store, **config):
+    """The endpoint over a store object, in process (``create_app(config, store=...)``)."""
+    from server import create_app
+    return create_app({"UPDATE_TOKEN": UPDATE_TOKEN if config.get("ALLOW_UPDATE") else None, **config},
+                      store=store)
+
+
+@pytest.fixture(scope="session")
+def app(loaded_store):
+    """The bundled graph served read-only in process, limits as the ``server`` fixture has them."""
+    from kg.graph.oxigraph import Store
+    return make_app(Store(loaded_store, read_only=True), QUERY_TIMEOUT=3.0, MAX_ROWS=1000)
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture()
+def update_app(tmp_path):
+    """The endpoint in process on its own store, accepting SPARQL Update with a bearer token."""
+    from kg.graph.oxigraph import Store
+    path = tmp_path / "kg"
+    cli("load", "--quiet", "--no-validate", ARTICLES, store=path, check=True)
+    return make_app(Store(path), ALLOW_UPDATE=True)
 
 
 def free_port() -> int:
@@ -84,20 +165,8 @@ class Server:
 
 @pytest.fixture(scope="session")
 def server(loaded_store):
-    """The bundled graph served read-only, with a short query timeout for the refusal tests."""
+    """A real `tdkg serve` of the bundled graph, read-only, with a short query timeout: for the
+    tests that need a socket (real clients, a browser, requests served while another runs)."""
     srv = Server(loaded_store, "--timeout", "3", "--max-rows", "1000")
-    yield srv
-    srv.stop()
-
-
-UPDATE_TOKEN = "test-token-0123456789"
-
-
-@pytest.fixture()
-def update_server(tmp_path):
-    """A server on its own store that accepts SPARQL Update with a bearer token."""
-    store = tmp_path / "kg"
-    run_tdkg("load", "--quiet", "--no-validate", ARTICLES, store=store, check=True)
-    srv = Server(store, "--allow-update", env={"TDKG_UPDATE_TOKEN": UPDATE_TOKEN})
     yield srv
     srv.stop()

@@ -1,4 +1,4 @@
-"""The W3C SPARQL 1.1 Protocol test suite against a real `tdkg serve`.
+"""The W3C SPARQL 1.1 Protocol test suite against the endpoint, in process (Flask's test client).
 
 The cases come from the W3C rdf-tests repository copied to the shared folder
 (``sparql/sparql11/protocol/manifest.ttl``, 34 ``mf:ProtocolTest``). The runner is
@@ -9,15 +9,13 @@ rewritten to our endpoint, and each answer is checked for its status class
 ASK, the boolean.
 
 The suite loads its data with SPARQL Update and issues DROP ALL / CLEAR ALL, so it
-runs against a server on a throw-away, initially empty store started with
-``--allow-update``. Our endpoint takes updates only with ``Authorization: Bearer``,
+runs against an app on a throw-away, initially empty store with updates allowed. Our endpoint takes updates only with ``Authorization: Bearer``,
 which the suite knows nothing about: the runner sends the token with every
 update request (the setup and the update cases). What the endpoint does with
 updates *without* the token is checked separately below.
 """
 from __future__ import annotations
 
-import http.client
 import json
 import urllib.parse
 from pathlib import Path
@@ -28,7 +26,7 @@ from lxml import etree
 from rdflib import RDF, RDFS, Namespace
 from rdflib.collection import Collection
 
-from conftest import SHARED, UPDATE_TOKEN, Server, needs_shared
+from conftest import SHARED, UPDATE_TOKEN, make_app, needs_shared
 
 PROTOCOL_DIR = SHARED / "thirdparty" / "w3c-rdf-tests" / "sparql" / "sparql11" / "protocol"
 
@@ -136,18 +134,15 @@ def case_id(t) -> str:
     return str(t).rsplit("#", 1)[-1]
 
 
-def send(url: str, method: str, body: bytes | None = None, headers: dict | None = None,
-         timeout: float = TIMEOUT) -> tuple[int, dict, bytes]:
-    """One HTTP request, no redirects followed; (status, lower-cased headers, body)."""
-    u = urllib.parse.urlsplit(url)
-    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=timeout)
-    try:
-        target = u.path + ("?" + u.query if u.query else "")
-        conn.request(method, target, body=body, headers=headers or {})
-        r = conn.getresponse()
-        return r.status, {k.lower(): v for k, v in r.getheaders()}, r.read()
-    finally:
-        conn.close()
+def in_process_sender(app):
+    """One request through Flask's test client, no redirects followed: (status, lower-cased headers, body)."""
+    client = app.test_client()
+
+    def send_in_process(url: str, method: str, body: bytes | None = None, headers: dict | None = None,
+                        timeout: float = TIMEOUT) -> tuple[int, dict, bytes]:
+        r = client.open(url, method=method, data=body, headers=headers or {})
+        return r.status_code, {k.lower(): v for k, v in r.headers.items()}, r.get_data()
+    return send_in_process
 
 
 def is_update(path: str, ctype: str, body: str) -> bool:
@@ -166,15 +161,18 @@ def parse_boolean(ctype: str, body: bytes) -> bool:
 
 
 class Runner:
-    def __init__(self, endpoint: str, token: str | None = UPDATE_TOKEN):
+    """Runs the manifest's cases against ``endpoint`` through ``sender`` (:func:`in_process_sender`)."""
+
+    def __init__(self, endpoint: str, token: str | None = UPDATE_TOKEN, sender=None):
         self.endpoint, self.token = endpoint, token
+        self.send = sender
         self.m, self.entries = load_manifest()
 
     def auth(self) -> dict:
         return {"Authorization": f"Bearer {self.token}"} if self.token else {}
 
     def update(self, text: str) -> None:
-        status, _, body = send(self.endpoint, "POST", text.encode("utf-8"),
+        status, _, body = self.send(self.endpoint, "POST", text.encode("utf-8"),
                                {"Content-Type": "application/sparql-update; charset=UTF-8", **self.auth()})
         if status // 100 != 2:
             raise RuntimeError(f"setup update -> HTTP {status}: {body[:200]!r}")
@@ -214,7 +212,7 @@ class Runner:
             headers = dict(req["headers"])
             if req["update"]:
                 headers.update(self.auth())
-            status, rh, body = send(req["url"], req["method"], req["body"], headers)
+            status, rh, body = self.send(req["url"], req["method"], req["body"], headers)
             resp = req["resp"]
             codes = {str(c).rsplit("#", 1)[1] for c in m.objects(resp, MF.expectedStatus)}
             short = req["url"][len(self.endpoint):][:90] or "(no query string)"
@@ -246,33 +244,38 @@ class Runner:
         return results
 
 
-# ---------------------------------------------------------------- servers
+# ---------------------------------------------------------------- endpoints (in process)
+
+class Endpoint:
+    """An app and the runner's view of it: ``sparql`` (the path) and ``send``."""
+
+    sparql = "/sparql"
+
+    def __init__(self, app):
+        self.app, self.send = app, in_process_sender(app)
+
+    def runner(self) -> Runner:
+        return Runner(self.sparql, sender=self.send)
+
 
 @pytest.fixture(scope="module")
-def w3c_server(tmp_path_factory):
-    """`tdkg serve --allow-update` on an empty throw-away store (the suite drops everything)."""
-    store = tmp_path_factory.mktemp("w3c") / "kg"
-    store.mkdir()
-    srv = Server(store, "--allow-update", "--timeout", "10", env={"TDKG_UPDATE_TOKEN": UPDATE_TOKEN})
-    yield srv
-    srv.stop()
+def w3c_server():
+    """The endpoint with updates allowed on an empty in-memory store (the suite drops everything)."""
+    from kg.graph.oxigraph import Store
+    return Endpoint(make_app(Store(), ALLOW_UPDATE=True, QUERY_TIMEOUT=10.0))
 
 
 @pytest.fixture(scope="module")
-def readonly_server(tmp_path_factory):
-    """The same kind of empty store, served read-only (no --allow-update)."""
-    import pyoxigraph
-    store = tmp_path_factory.mktemp("w3c-ro") / "kg"
-    pyoxigraph.Store(str(store)).flush()       # a read-only server needs an existing store
-    srv = Server(store)
-    yield srv
-    srv.stop()
+def readonly_server():
+    """The same kind of empty store, served read-only (updates not allowed)."""
+    from kg.graph.oxigraph import Store
+    return Endpoint(make_app(Store()))
 
 
 # ---------------------------------------------------------------- tests
 
 def test_w3c_protocol_suite(w3c_server):
-    runner = Runner(w3c_server.sparql)
+    runner = w3c_server.runner()
     results = runner.run_all()
     failed = {k: why for k, (ok, why) in results.items() if not ok}
     print(f"\nW3C protocol: {len(results) - len(failed)} passed, {len(failed)} failed")
@@ -284,8 +287,7 @@ def test_w3c_protocol_suite(w3c_server):
     regressions = {k: failed[k] for k in EXPECTED_TO_PASS if k in failed}
     assert not regressions, f"expected-to-pass W3C protocol cases failed: {regressions}"
     fixed = sorted(KNOWN_FAILURES - set(failed))
-    if fixed:      # not an error, but the lists above should be updated
-        print(f"  now passing, move to EXPECTED_TO_PASS: {fixed}")
+    assert not fixed, f"known failures now pass: move them to EXPECTED_TO_PASS: {fixed}"
 
 
 def _update_cases() -> list[str]:
@@ -309,7 +311,7 @@ def test_update_cases_refused_without_the_token(w3c_server, case, auth):
     The W3C cases expect 2xx here; we deliberately answer 401 with a WWW-Authenticate
     challenge, and the store must be unchanged.
     """
-    runner = Runner(w3c_server.sparql)
+    runner = w3c_server.runner()
     t = next(t for t in runner.entries if case_id(t) == case)
     runner.setup(t)
     runner.update("INSERT DATA { GRAPH <http://example.org/protocol-base-test/> "
@@ -320,11 +322,11 @@ def test_update_cases_refused_without_the_token(w3c_server, case, auth):
         headers = dict(req["headers"])
         if auth is not None:
             headers["Authorization"] = auth
-        status, rh, body = send(req["url"], req["method"], req["body"], headers)
+        status, rh, body = w3c_server.send(req["url"], req["method"], req["body"], headers)
         assert status == 401, (req["url"], status, body[:200])
         assert rh.get("www-authenticate", "").startswith("Bearer")
         assert json.loads(body)["error"]["status"] == 401
-    status, _, body = send(w3c_server.sparql + "?query=" + urllib.parse.quote(
+    status, _, body = w3c_server.send(w3c_server.sparql + "?query=" + urllib.parse.quote(
         "ASK { GRAPH <http://example.org/protocol-base-test/> { <http://example.org/canary> ?p ?o } }"),
         "GET", headers={"Accept": "application/sparql-results+json"})
     assert status == 200 and json.loads(body)["boolean"] is True, "an unauthenticated update changed the store"
@@ -333,13 +335,13 @@ def test_update_cases_refused_without_the_token(w3c_server, case, auth):
 @pytest.mark.parametrize("case", UPDATE_CASES)
 def test_update_cases_refused_on_a_read_only_endpoint(readonly_server, case):
     """Without --allow-update every update is 403, even with a token."""
-    runner = Runner(readonly_server.sparql)
+    runner = readonly_server.runner()
     t = next(t for t in runner.entries if case_id(t) == case)
     for req in runner.requests(t):
         if not req["update"]:
             continue
         headers = {**req["headers"], "Authorization": f"Bearer {UPDATE_TOKEN}"}
-        status, _, body = send(req["url"], req["method"], req["body"], headers)
+        status, _, body = readonly_server.send(req["url"], req["method"], req["body"], headers)
         assert status == 403, (req["url"], status, body[:200])
 
 
@@ -354,6 +356,6 @@ def test_remote_fetches_refused_even_with_the_token(w3c_server, kind, text):
     """SERVICE and LOAD would make the server fetch other URLs: 403, token or not."""
     headers = {"Content-Type": f"application/sparql-{kind}", "Accept": "application/sparql-results+json",
                "Authorization": f"Bearer {UPDATE_TOKEN}"}
-    status, _, body = send(w3c_server.sparql, "POST", text.encode(), headers)
+    status, _, body = w3c_server.send(w3c_server.sparql, "POST", text.encode(), headers)
     assert status == 403, (status, body[:200])
     assert json.loads(body)["error"]["status"] == 403
