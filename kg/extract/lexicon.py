@@ -2,7 +2,10 @@
 
 Every list of words the extractor relies on lives in a TSV file there, so it
 can be reviewed and extended like code. Lines starting with ``#`` are comments.
-Matching keys are folded (:func:`kg.extract.text.fold`).
+Matching keys are folded (:func:`kg.extract.text.fold`). The lexicon tables share one
+schema (``class<TAB>[value<TAB>]phrase``, each class declared in ``classes.tsv``) and are
+read one class at a time (:func:`words`, :func:`phrases`, :func:`values`, …);
+:func:`check` validates every file (see ``kg/data/README.md``).
 """
 from __future__ import annotations
 
