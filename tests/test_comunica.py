@@ -4,7 +4,8 @@
 needs Node >= 22.19; 4.5.0 drops language tags): see shared/notes/external-components.md,
 section 5. It is installed once with npm into a cache folder outside the repository
 (tests/npm_tools.py) and driven through its CLI, `comunica-sparql sparql@<endpoint>`,
-so the endpoint is exercised by a client that shares no code with ours. Each CLI call
+so the endpoint is exercised by a client that shares no code with ours. Against a real
+`tdkg serve` on 127.0.0.1 on purpose (the ``server`` fixture): Comunica needs a socket. Each CLI call
 costs 2–3 s of Node start-up; the first install about a minute.
 """
 from __future__ import annotations

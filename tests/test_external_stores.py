@@ -1,5 +1,6 @@
 """The same suite on the embedded store, Virtuoso and Oxigraph server: code above the store
-does not know which it has. Virtuoso and Oxigraph server run privately on 127.0.0.1."""
+does not know which it has. Virtuoso and Oxigraph server run privately on 127.0.0.1; the CLI and
+the endpoint in front of them run in process (``kg.cli.main``, Flask's test client)."""
 from __future__ import annotations
 
 import json
@@ -9,11 +10,10 @@ import subprocess
 import sys
 
 import pytest
-from SPARQLWrapper import JSON, SPARQLWrapper
 
 from kg.extract.identity import person_key
 from kg.graph.vocab import person_iri
-from conftest import ARTICLES, ROOT, SHARED, TDKG, Server, needs_shared
+from conftest import ARTICLES, ROOT, SHARED, cli, make_app, needs_shared
 from kg.graph import queries
 from stores import have_virtuoso, oxigraph_server, virtuoso
 
@@ -23,11 +23,10 @@ TALAAT = person_iri(person_key("عمرو طلعت", "EG"))       # a person the 
 
 class Backend:
     def __init__(self, name: str, spec: str, env: dict):
-        self.name, self.spec, self.env = name, spec, {**os.environ, **env}
+        self.name, self.spec, self.env = name, spec, env      # env: the store's TDKG_* variables
 
-    def tdkg(self, *args, check: bool = True, timeout: float = 600) -> subprocess.CompletedProcess:
-        r = subprocess.run(TDKG + ["--store", self.spec, *map(str, args)], cwd=ROOT, env=self.env,
-                           capture_output=True, text=True, timeout=timeout)
+    def tdkg(self, *args, check: bool = True):
+        r = cli(*args, store=self.spec, env=self.env)
         if check and r.returncode != 0:
             raise AssertionError(f"{self.name}: tdkg {args} -> {r.returncode}\n{r.stdout}\n{r.stderr}")
         return r
@@ -144,27 +143,27 @@ def test_gate_refuses_and_leaves_the_store_as_it_was(backend):
 
 
 def test_endpoint_in_front_of_the_store(backend):
-    srv = Server(backend.spec, "--timeout", "10", env={k: v for k, v in backend.env.items()
-                                                      if k.startswith("TDKG_")})
+    from kg.graph.store import open_store
+    saved = {k: os.environ.get(k) for k in backend.env}
+    os.environ.update(backend.env)          # a remote store reads its credentials when opened
     try:
-        sw = SPARQLWrapper(srv.sparql)
-        sw.setQuery('SELECT ?l WHERE { ?c <https://w3id.org/tdkg/ontology#iso2> "EG" ; '
-                    '<http://www.w3.org/2000/01/rdf-schema#label> ?l }')
-        sw.setReturnFormat(JSON)
-        labels = {(b["l"]["value"], b["l"].get("xml:lang", "").lower())
-                  for b in sw.queryAndConvert()["results"]["bindings"]}
-        assert ("مصر", "ar") in labels and ("Egypt", "en") in labels
-        import urllib.error
-        import urllib.request
-        req = urllib.request.Request(srv.sparql, data=b"update=CLEAR%20ALL", method="POST",
-                                     headers={"Content-Type": "application/x-www-form-urlencoded"})
-        with pytest.raises(urllib.error.HTTPError) as e:
-            urllib.request.urlopen(req)
-        assert e.value.code == 403                   # read-only by default, whatever the store
-        with urllib.request.urlopen(srv.url + "/queries/partners-of-country.json?country=EG") as r:
-            assert len(json.load(r)["results"]["bindings"]) == 2
+        store = open_store(backend.spec, read_only=True)
     finally:
-        srv.stop()
+        for k, v in saved.items():
+            if v is None:
+                del os.environ[k]
+            else:
+                os.environ[k] = v
+    client = make_app(store, QUERY_TIMEOUT=10.0).test_client()
+    q = ('SELECT ?l WHERE { ?c <https://w3id.org/tdkg/ontology#iso2> "EG" ; '
+         '<http://www.w3.org/2000/01/rdf-schema#label> ?l }')
+    r = client.get("/sparql", query_string={"query": q}, headers={"Accept": "application/sparql-results+json"})
+    labels = {(b["l"]["value"], b["l"].get("xml:lang", "").lower()) for b in r.get_json()["results"]["bindings"]}
+    assert ("مصر", "ar") in labels and ("Egypt", "en") in labels
+    r = client.post("/sparql", data="update=CLEAR%20ALL", content_type="application/x-www-form-urlencoded")
+    assert r.status_code == 403                   # read-only by default, whatever the store
+    r = client.get("/queries/partners-of-country.json?country=EG")
+    assert len(r.get_json()["results"]["bindings"]) == 2
 
 
 def test_graph_store_protocol_writes_the_same_graphs(tmp_path):

@@ -1,5 +1,5 @@
 """The page at ``/`` in a real browser: Debian's headless Chromium driven by Selenium, against a
-``tdkg serve`` process (the ``server`` fixture). Nothing but loopback resolves in that browser, and
+``tdkg serve`` process (the ``server`` fixture: a real server on purpose, a browser needs a socket). Nothing but loopback resolves in that browser, and
 every request it makes is read from Chromium's performance log and checked to go to 127.0.0.1.
 
 Leaves screenshots in ``test-artifacts/`` (page.png: a saved query's Arabic results; describe.png).

@@ -1,4 +1,4 @@
-"""Every saved query runs, with parameters bound as typed RDF terms."""
+"""Every saved query runs, with parameters bound as typed RDF terms (the CLI in process)."""
 from __future__ import annotations
 
 import re
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, run_tdkg
+from conftest import ROOT, cli
 from kg.graph import queries
 from kg.graph.oxigraph import Store
 
@@ -41,21 +41,21 @@ def test_parameters_are_terms_not_text(loaded_store):
 
 
 def test_cli_runs_saved_queries(loaded_store):
-    r = run_tdkg("query", "--saved", "accords-between", "--param", "a=EG", "--param", "b=PS",
+    r = cli("query", "--saved", "accords-between", "--param", "a=EG", "--param", "b=PS",
                  "--format", "csv", store=loaded_store, check=True)
     lines = r.stdout.strip().splitlines()
     assert len(lines) == 3 and "MemorandumOfUnderstanding" in lines[1]
-    r = run_tdkg("query", "--list", check=True)
+    r = cli("query", "--list", check=True)
     assert all(name in r.stdout for name in SAVED)
-    r = run_tdkg("query", "SELECT (COUNT(*) AS ?n) WHERE { ?a a tdo:Article }", "--format", "json",
+    r = cli("query", "SELECT (COUNT(*) AS ?n) WHERE { ?a a tdo:Article }", "--format", "json",
                  store=loaded_store, check=True)
     assert '"n": "5"' in r.stdout
 
 
 def test_cli_reports_bad_query(loaded_store):
-    r = run_tdkg("query", "SELEC ?x WHERE {", store=loaded_store)
+    r = cli("query", "SELEC ?x WHERE {", store=loaded_store)
     assert r.returncode == 2 and "error" in r.stderr and "Traceback" not in r.stderr
-    r = run_tdkg("query", "--saved", "nope", store=loaded_store)
+    r = cli("query", "--saved", "nope", store=loaded_store)
     assert r.returncode == 2 and "no saved query" in r.stderr
 
 
@@ -70,7 +70,7 @@ _CONCAT = re.compile(r"\(\s*GROUP_CONCAT\s*\(.*?\)\s+AS\s+\?(\w+)\s*\)", re.I | 
 def rich_store(tmp_path_factory):
     """The bundled articles and the challenge sets: about fifty articles, many pairs."""
     path = tmp_path_factory.mktemp("rich") / "kg"
-    run_tdkg("load", "--quiet", str(ROOT / "data" / "articles"), str(ROOT / "tests" / "challenge"),
+    cli("load", "--quiet", str(ROOT / "data" / "articles"), str(ROOT / "tests" / "challenge"),
              store=path, check=True)
     return path
 

@@ -2,7 +2,8 @@
 
 The ini block is saved as ``~/virtuoso/virtuoso.ini`` and the bash block is run line by
 line except ``sudo apt-get`` (``.ci/run`` installs the package) and the blocking ``tdkg
-serve``; ``~`` is a temporary folder and the ports 1111/8890 are replaced by free ones.
+serve``; ``~`` is a temporary folder and the ports 1111/8890 are replaced by free ones. Real
+processes on purpose: the README's commands are run as a user would type them.
 """
 from __future__ import annotations
 

@@ -1,4 +1,8 @@
-"""The store and the CLI end to end: load, reload, bad input, interrupted loads, export, stats."""
+"""The store and the CLI end to end: load, reload, bad input, interrupted loads, export, stats.
+
+The CLI runs in process (``conftest.cli``: ``kg.cli.main(argv)``) except in two tests that need a
+real ``python -m kg.cli`` process on purpose: a load killed by a signal, and the exit codes a shell sees.
+"""
 from __future__ import annotations
 
 import os
@@ -9,9 +13,10 @@ import threading
 import time
 from pathlib import Path
 
-from rdflib import Dataset, Graph
+from rdflib import BNode, Dataset, Graph, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-from conftest import ARTICLES, ROOT, TDKG, run_tdkg
+from conftest import ARTICLES, ROOT, TDKG, cli, run_tdkg
 from kg.extract import extract_text
 from kg.graph.vocab import article_iri
 from kg.graph.rdf import article_graph
@@ -22,7 +27,7 @@ ARTICLE_IDS = sorted(p.stem for p in ARTICLES.glob("*.txt"))
 
 
 def export_nq(store: Path) -> str:
-    r = run_tdkg("export", "--format", "nq", store=store, check=True)
+    r = cli("export", "--format", "nq", store=store, check=True)
     return r.stdout
 
 
@@ -49,12 +54,12 @@ def test_load_builds_one_named_graph_per_article(loaded_store):
 
 def test_reload_changes_nothing(tmp_path):
     store = tmp_path / "kg"
-    run_tdkg("load", "--quiet", ARTICLES, store=store, check=True)
+    cli("load", "--quiet", ARTICLES, store=store, check=True)
     first = export_nq(store)
-    r = run_tdkg("load", "--quiet", ARTICLES, store=store, check=True)
+    r = cli("load", "--quiet", ARTICLES, store=store, check=True)
     assert "5 stored" in r.stdout
     assert sorted(export_nq(store).splitlines()) == sorted(first.splitlines())
-    r = run_tdkg("load", "--quiet", "--skip-unchanged", ARTICLES, store=store, check=True)
+    r = cli("load", "--quiet", "--skip-unchanged", ARTICLES, store=store, check=True)
     assert "5 unchanged" in r.stdout
 
 
@@ -65,18 +70,18 @@ def test_changed_article_replaces_its_graph(tmp_path):
     art = folder / src.name
     shutil.copy(src, art)
     store = tmp_path / "kg"
-    run_tdkg("load", "--quiet", folder, store=store, check=True)
+    cli("load", "--quiet", folder, store=store, check=True)
     # the article now reports a different partner: the old facts must go
     art.write_text(src.read_text(encoding="utf-8").replace("جمهورية مصر العربية", "المملكة الأردنية الهاشمية"),
                    encoding="utf-8")
-    run_tdkg("load", "--quiet", folder, store=store, check=True)
+    cli("load", "--quiet", folder, store=store, check=True)
     s = Store(store)
     assert set(stored_graph(s, src.stem)) == set(expected_graph(art))
 
 
 def test_bad_inputs_get_one_line_each_and_lose_nothing(tmp_path):
     store = tmp_path / "kg"
-    run_tdkg("load", "--quiet", ARTICLES, store=store, check=True)
+    cli("load", "--quiet", ARTICLES, store=store, check=True)
     before = sorted(export_nq(store).splitlines())
 
     bad = tmp_path / "bad"
@@ -96,7 +101,7 @@ def test_bad_inputs_get_one_line_each_and_lose_nothing(tmp_path):
         "أطلقت وزارة الاتصالات وتكنولوجيا المعلومات المصرية اليوم مبادرة جديدة لتدريب مئة ألف شاب "
         "على مهارات البرمجة والذكاء الاصطناعي، وقالت الوزارة إن المبادرة تمتد عامين.", encoding="utf-8")
 
-    r = run_tdkg("load", "--quiet", bad, store=store)
+    r = cli("load", "--quiet", bad, store=store)
     assert r.returncode == 1, r.stdout + r.stderr
     assert "Traceback" not in r.stderr
     errors = [l for l in r.stderr.splitlines() if l.startswith("FAILED")]
@@ -119,19 +124,21 @@ def test_unreadable_folder_entry_is_reported(tmp_path):
     if os.geteuid() == 0:
         # root reads any file: make the entry unreadable by being a directory named like an article
         (tmp_path / "in" / "dir.txt").mkdir(parents=True)
-        r = run_tdkg("load", "--quiet", tmp_path / "in", store=tmp_path / "kg")
+        r = cli("load", "--quiet", tmp_path / "in", store=tmp_path / "kg")
         assert r.returncode == 1 and "dir.txt" in r.stderr and "directory" in r.stderr
     else:
         f = tmp_path / "in" / "locked.txt"
         f.parent.mkdir()
         f.write_text("نص")
         f.chmod(0)
-        r = run_tdkg("load", "--quiet", f.parent, store=tmp_path / "kg")
+        r = cli("load", "--quiet", f.parent, store=tmp_path / "kg")
         assert r.returncode == 1 and "locked.txt" in r.stderr and "permission" in r.stderr
 
 
 def test_kill_during_load_leaves_whole_articles_and_resumes(tmp_path):
-    """kill -9 a real load mid-way: each article is wholly stored or absent; loading again completes."""
+    """kill -9 a real load mid-way: each article is wholly stored or absent; loading again completes.
+
+    A real subprocess on purpose: only a process can be killed mid-transaction."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     sources = sorted(ARTICLES.glob("*.txt"))
@@ -167,39 +174,74 @@ def test_kill_during_load_leaves_whole_articles_and_resumes(tmp_path):
         assert set(stored_graph(s, aid)) == set(expected_graph(corpus / f"{aid}.txt")), aid
     del s
 
-    r = run_tdkg("load", "--quiet", "--skip-unchanged", "--no-validate", corpus, store=store, check=True)
+    r = cli("load", "--quiet", "--skip-unchanged", "--no-validate", corpus, store=store, check=True)
     assert f"{len(present)} unchanged" in r.stdout
     assert len([g for g in Store(store).named_graphs() if "/article/" in g]) == n
 
 
+def _quads(path: Path, rdflib_fmt: str) -> tuple[set, int]:
+    """(the quads without blank nodes, how many quads in all) of a file; graph None for triples."""
+    ds = Dataset()
+    ds.parse(path, format=rdflib_fmt)
+    quads = {(s, p, o, None if g is None or g == DATASET_DEFAULT_GRAPH_ID else g)
+             for s, p, o, g in ds.quads((None, None, None, None))}
+    return {q for q in quads if not any(isinstance(t, BNode) for t in q)}, len(quads)
+
+
 def test_export_formats_parse(loaded_store, tmp_path):
-    for fmt, rdflib_fmt in (("nq", "nquads"), ("trig", "trig"), ("ttl", "turtle"), ("jsonld", "json-ld")):
+    """Every export format parses and holds what N-Quads holds: the same quads (graphs kept by TriG
+    and JSON-LD), or their union of triples (Turtle, N-Triples)."""
+    cli("export", "--format", "nq", "--out", tmp_path / "g.nq", store=loaded_store, check=True)
+    quads, n = _quads(tmp_path / "g.nq", "nquads")
+    assert n > 1000 and {q[3] for q in quads} >= {URIRef(article_iri(a)) for a in ARTICLE_IDS}
+    triples = {(s, p, o, None) for s, p, o, _ in quads}
+    for fmt, rdflib_fmt in formats_to_check():
         out = tmp_path / f"g.{fmt}"
-        run_tdkg("export", "--format", fmt, "--out", out, store=loaded_store, check=True)
-        ds = Dataset()
-        ds.parse(out, format=rdflib_fmt)
-        assert len(ds) > 0 or sum(1 for _ in ds.quads()) > 1000
+        cli("export", "--format", fmt, "--out", out, store=loaded_store, check=True)
+        got, m = _quads(out, rdflib_fmt)
+        if fmt in ("trig", "jsonld"):
+            assert got == quads and m == n, fmt
+        else:
+            assert got == triples, fmt
+            assert len(triples) <= m <= n, fmt            # blank-node triples: one per graph at most
+
+
+def formats_to_check():
+    from kg.graph import formats
+    return [(f, formats.by_name(f, results=False).rdflib) for f in ("trig", "ttl", "nt", "jsonld")]
 
 
 def test_stats_and_extract_commands(loaded_store):
-    r = run_tdkg("stats", store=loaded_store, check=True)
-    assert "articles" in r.stdout and " 5" in r.stdout
-    r = run_tdkg("extract", ARTICLES / f"{ARTICLE_IDS[4]}.txt", "--json", check=True)
+    r = cli("stats", store=loaded_store, check=True)
+    counts = {line.split()[0]: line.split()[1] for line in r.stdout.splitlines() if line.strip()}
+    assert counts["articles"] == "5" and int(counts["persons"].replace(",", "")) >= 8
+    r = cli("extract", ARTICLES / f"{ARTICLE_IDS[4]}.txt", "--json", check=True)
     assert '"MemorandumOfUnderstanding"' in r.stdout
-    r = run_tdkg("extract", ARTICLES / f"{ARTICLE_IDS[4]}.txt", "--turtle", check=True)
+    r = cli("extract", ARTICLES / f"{ARTICLE_IDS[4]}.txt", "--turtle", check=True)
     Graph().parse(data=r.stdout, format="turtle")
 
 
 def test_query_without_store_is_a_clear_error(tmp_path):
-    r = run_tdkg("stats", store=tmp_path / "missing")
+    r = cli("stats", store=tmp_path / "missing")
     assert r.returncode == 2 and "no store" in r.stderr and "Traceback" not in r.stderr
 
 
+def test_exit_codes_of_a_real_process(loaded_store, tmp_path):
+    """0, 1 and 2 as a shell sees them from `python -m kg.cli` (a real subprocess on purpose:
+    the in-process tests see main()'s return value, not the process's status)."""
+    assert run_tdkg("stats", store=loaded_store).returncode == 0
+    bad = run_tdkg("validate", ROOT / "tests" / "data" / "curated-bad.ttl", "--no-store")
+    assert bad.returncode == 1 and "does not conform" in bad.stdout
+    missing = run_tdkg("stats", store=tmp_path / "missing")
+    assert missing.returncode == 2 and "no store" in missing.stderr and "Traceback" not in missing.stderr
+    assert run_tdkg("export", "--format", "nope", store=loaded_store).returncode == 2     # argparse
+
+
 def test_help_shows_examples():
-    r = run_tdkg("--help", check=True)
+    r = cli("--help", check=True)
     assert "tdkg load data/articles" in r.stdout
     for sub in ("load", "query", "export", "extract", "stats"):
-        assert "example" in run_tdkg(sub, "--help", check=True).stdout
+        assert "example" in cli(sub, "--help", check=True).stdout
 
 
 def test_parallel_load_stores_what_a_serial_load_stores(tmp_path):
@@ -207,8 +249,8 @@ def test_parallel_load_stores_what_a_serial_load_stores(tmp_path):
     very quads of a one-process load."""
     challenge = ROOT / "tests" / "challenge"
     one, two = tmp_path / "one", tmp_path / "two"
-    run_tdkg("load", "--quiet", "--jobs", "1", challenge, store=one, check=True)
-    r = run_tdkg("load", "--quiet", "--jobs", "2", "--batch", "3", challenge, store=two, check=True)
+    cli("load", "--quiet", "--jobs", "1", challenge, store=one, check=True)
+    r = cli("load", "--quiet", "--jobs", "2", "--batch", "3", challenge, store=two, check=True)
     n = len(list(challenge.glob("*.txt")))
     assert f"{n} stored" in r.stdout
     a, b = (sorted(export_nq(p).splitlines()) for p in (one, two))

@@ -1,4 +1,7 @@
-"""`tdkg validate` and the gate for curated RDF: exit codes, readable reports, nothing let in."""
+"""`tdkg validate` and the gate for curated RDF: exit codes, readable reports, nothing let in.
+
+The CLI runs in process (``kg.cli.main``); the codes a real process exits with are checked in
+tests/test_store_cli.py::test_exit_codes_of_a_real_process."""
 from __future__ import annotations
 
 import json
@@ -7,20 +10,20 @@ from rdflib import Graph
 
 from kg.extract.identity import person_key
 from kg.graph.vocab import person_iri
-from conftest import ARTICLES, ROOT, run_tdkg
+from conftest import ARTICLES, ROOT, cli
 
 DATA = ROOT / "tests" / "data"
 TALAAT = person_iri(person_key("عمرو طلعت", "EG"))       # a person the bundled articles name
 
 
 def test_conforming_file_exits_0(loaded_store):
-    r = run_tdkg("validate", DATA / "curated-ok.ttl", store=loaded_store)
+    r = cli("validate", DATA / "curated-ok.ttl", store=loaded_store)
     assert r.returncode == 0, r.stdout + r.stderr
     assert "conforms: 0 violation(s)" in r.stdout
 
 
 def test_violations_exit_1_with_a_report_people_can_act_on(loaded_store):
-    r = run_tdkg("validate", DATA / "curated-bad.ttl", store=loaded_store)
+    r = cli("validate", DATA / "curated-bad.ttl", store=loaded_store)
     assert r.returncode == 1
     out = r.stdout
     # grouped under the focus node, with its Arabic label, the path, the value and the message
@@ -28,18 +31,18 @@ def test_violations_exit_1_with_a_report_people_can_act_on(loaded_store):
     assert "tdo:status  value: https://w3id.org/tdkg/ontology#Finished" in out
     assert "tdo:date  value: 12/03/2024" in out
     assert out.strip().splitlines()[-1].endswith("does not conform: 2 violation(s), 0 warning(s), 13 triples")
-    ar = run_tdkg("validate", DATA / "curated-bad.ttl", "--lang", "ar", store=loaded_store).stdout
+    ar = cli("validate", DATA / "curated-bad.ttl", "--lang", "ar", store=loaded_store).stdout
     assert ar != out and any("\u0600" <= c <= "\u06FF" for c in ar.split("value:")[1])
     # stable: the same report twice
-    assert run_tdkg("validate", DATA / "curated-bad.ttl", store=loaded_store).stdout == out
+    assert cli("validate", DATA / "curated-bad.ttl", store=loaded_store).stdout == out
 
 
 def test_machine_reports(loaded_store):
-    r = run_tdkg("validate", DATA / "curated-bad.ttl", "--format", "json", store=loaded_store)
+    r = cli("validate", DATA / "curated-bad.ttl", "--format", "json", store=loaded_store)
     report = json.loads(r.stdout)
     assert report["conforms"] is False and report["violations"] == 2
     assert {x["path"].rsplit("#")[-1] for x in report["results"]} == {"status", "date"}
-    r = run_tdkg("validate", DATA / "curated-bad.ttl", "--format", "turtle", store=loaded_store)
+    r = cli("validate", DATA / "curated-bad.ttl", "--format", "turtle", store=loaded_store)
     g = Graph().parse(data=r.stdout, format="turtle")
     sh = "http://www.w3.org/ns/shacl#"
     assert len(list(g.subjects(predicate=None, object=None))) and \
@@ -49,9 +52,9 @@ def test_machine_reports(loaded_store):
 def test_unparseable_file_exits_2_naming_line(tmp_path):
     bad = tmp_path / "broken.ttl"
     bad.write_text('@prefix x: <http://x/> .\nx:a x:b x:c ;\n  x:d "unterminated .\n')
-    r = run_tdkg("validate", bad, "--no-store")
+    r = cli("validate", bad, "--no-store")
     assert r.returncode == 2 and "broken.ttl: line 3" in r.stderr and "Traceback" not in r.stderr
-    r = run_tdkg("validate", tmp_path / "missing.ttl", "--no-store")
+    r = cli("validate", tmp_path / "missing.ttl", "--no-store")
     assert r.returncode == 2 and "cannot read" in r.stderr
 
 
@@ -62,25 +65,25 @@ def test_store_context_knows_existing_nodes(loaded_store, tmp_path):
         "tdo:party country:EG, country:JO ;",
         f"tdo:party country:EG, country:JO, <{TALAAT}> ;"),
         encoding="utf-8")
-    assert run_tdkg("validate", f, store=loaded_store).returncode == 0
-    assert run_tdkg("validate", f, "--no-store").returncode == 1
+    assert cli("validate", f, store=loaded_store).returncode == 0
+    assert cli("validate", f, "--no-store").returncode == 1
 
 
 def test_gate_refuses_whole_file_and_store_is_byte_for_byte_unchanged(tmp_path):
     store = tmp_path / "kg"
-    run_tdkg("load", "--quiet", ARTICLES, store=store, check=True)
-    before = run_tdkg("export", "--format", "nq", store=store, check=True).stdout
-    r = run_tdkg("load", DATA / "curated-bad.ttl", store=store)
+    cli("load", "--quiet", ARTICLES, store=store, check=True)
+    before = cli("export", "--format", "nq", store=store, check=True).stdout
+    r = cli("load", DATA / "curated-bad.ttl", store=store)
     assert r.returncode == 1 and "REFUSED" in r.stderr and "nothing stored" in r.stderr
-    after = run_tdkg("export", "--format", "nq", store=store, check=True).stdout
+    after = cli("export", "--format", "nq", store=store, check=True).stdout
     assert after == before
     # the corrected file goes in, into its own named graph, and replaces itself on reload
-    r = run_tdkg("load", DATA / "curated-ok.ttl", store=store, check=True)
+    r = cli("load", DATA / "curated-ok.ttl", store=store, check=True)
     assert "1 stored" in r.stdout
     q = ("SELECT ?g WHERE { GRAPH ?g { ?a a tdo:MemorandumOfUnderstanding ; tdo:party country:JO } }")
-    r = run_tdkg("query", q, "--format", "csv", store=store, check=True)
+    r = cli("query", q, "--format", "csv", store=store, check=True)
     assert r.stdout.splitlines()[1] == "https://w3id.org/tdkg/resource/graph/curated/curated-ok"
-    run_tdkg("load", DATA / "curated-ok.ttl", store=store, check=True)
-    again = run_tdkg("export", "--format", "nq", store=store, check=True).stdout
+    cli("load", DATA / "curated-ok.ttl", store=store, check=True)
+    again = cli("export", "--format", "nq", store=store, check=True).stdout
     triples = len(Graph().parse(DATA / "curated-ok.ttl"))
     assert len(again.splitlines()) == len(before.splitlines()) + triples
