@@ -14,7 +14,7 @@ The rules are layout rules plus the patterns of ``kg/data/furniture.tsv``:
   headline-like lines after it with it; a comment-section marker ends the article.
 
 >>> clean("موقع الخبر\\nرئيس التحرير فلان\\nوقع البلدان مذكرة تفاهم في مجال الاتصالات وتكنولوجيا المعلومات اليوم.\\nتعليقات القراء\\nمصر تلتقي تونس")
-Cleaned(title='', paragraphs=['وقع البلدان مذكرة تفاهم في مجال الاتصالات وتكنولوجيا المعلومات اليوم.'], dateline='', signed='', site='موقع الخبر')
+Cleaned(title='', paragraphs=['وقع البلدان مذكرة تفاهم في مجال الاتصالات وتكنولوجيا المعلومات اليوم.'], dateline='', signed='', site='موقع الخبر', head='موقع الخبر\\nرئيس التحرير فلان\\n')
 """
 from __future__ import annotations
 
@@ -41,6 +41,7 @@ class Cleaned:
     dateline: str = ""          # "الرياض" of "الرياض - واس": where the story is filed from
     signed: str = ""            # the dateline's opening words, with the agency: "الرياض - واس"
     site: str = ""              # the page's masthead and copyright lines: who publishes it
+    head: str = ""              # the lines before the body (furniture too): where the page's date is
 
     @property
     def text(self) -> str:
@@ -111,4 +112,5 @@ def clean(text: str) -> Cleaned:
     middle = [l for _, l in kept[first:last + 1] if is_body(l) or _words(l) >= 5]
     copyright = lexicon.written("furniture.tsv", "site")
     site = " | ".join([lines[0]] * (_words(lines[0]) <= 8) + [l for l in lines if any(w in l for w in copyright)][:1])
-    return Cleaned(title, middle, dateline, signed, site)
+    head = "\n".join(lines[:kept[first][0]] + [signed])
+    return Cleaned(title, middle, dateline, signed, site, head)

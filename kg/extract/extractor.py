@@ -21,7 +21,7 @@ import re
 from collections import Counter
 from functools import lru_cache
 
-from . import identity, lexicon
+from . import dates, identity, lexicon
 from .cleaning import Cleaned, clean
 from .lexicon import Gazetteer, agency_gazetteer, countries, place_gazetteer, state_of
 from .matching import find_all, match_at
@@ -31,15 +31,6 @@ from .text import readings
 from .records import Agreement, ArticleRecords, Engagement, Organization, Person, Place
 from .text import fold, sentences as split_sentences
 
-
-
-@lru_cache(maxsize=1)
-def _date_pattern() -> re.Pattern:
-    """"5 من مارس عام 2025", "12 تشرين الثاني 2024", "22 أبريل /قنا/ 2025": day, month, year
-    (matched on the folded text; the words are classes of dates.tsv)."""
-    return re.compile(r"(\d{1,2})\s+(?:(?:" + lexicon.alternation("dates.tsv", "date_of") + r")\s+)?("
-                      + lexicon.alternation("dates.tsv", "month") + r")(?:\s*/\s*\S+)?\s+(?:(?:"
-                      + lexicon.alternation("dates.tsv", "year_word") + r")\s+)?(\d{4})")
 
 
 @lru_cache(maxsize=1)
@@ -132,9 +123,18 @@ def extract_cleaned(cleaned: Cleaned, article_id: str, source_file: str, sha256:
         pair, home = [], filed_from
     rec.agreements = _agreements(sents, actors_in, pair, home)
     rec.engagements = _engagements(sents, actors_in, pair, home, rec.agreements, rec.places)
+    anchor = dates.anchor_of(cleaned.head, texts[:2])
+    cues = {s.index: [(s.tokens[m.start].start, m.values[0]) for table in ("accord", "engagement")
+                      for m in s.find(lexicon.phrases("cues.tsv", table))] for s in sents}
     for item in [*rec.agreements, *rec.engagements]:
         item.topics = _topics_of(sents, item.sentences, named)
-        item.date = _date_of(texts, item.sentences)
+        accord = isinstance(item, Agreement)
+        # a signing is named by the accord it signs ("وقع الجانبان مذكرة تفاهم")
+        kinds = {item.type} | ({a.type for a in rec.agreements} if item.type == "Signing" else set())
+        item.date = dates.date_of([(texts[i], cues[i]) for i in item.sentences], kinds, anchor, years=accord)
+    lead = next((d for d in (dates.date_of([(t, [])], set(), anchor, years=False) for t in texts[:2]) if d), None)
+    for e in rec.engagements:
+        e.date = e.date or lead
     if not rec.agreements and not rec.engagements:
         rec.warnings.append("no cooperation between two states found: stored with its mentions only")
     return rec
@@ -596,16 +596,6 @@ def _topics_of(sents, indices, named) -> list[str]:
             if code not in out:
                 out.append(code)
     return out
-
-
-def _date_of(texts, indices) -> str | None:
-    for i in indices:
-        m = _date_pattern().search(fold(texts[i]))
-        if m:
-            day, month, year = int(m.group(1)), lexicon.values("dates.tsv", "month")[m.group(2)], int(m.group(3))
-            if 1 <= day <= 31 and 1990 <= year <= 2100:
-                return f"{year:04d}-{month:02d}-{day:02d}"
-    return None
 
 
 def country_labels(iso2: str) -> tuple[str, str]:

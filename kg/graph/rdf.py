@@ -149,4 +149,5 @@ def _common(g: Graph, n: URIRef, art: URIRef, rec: ArticleRecords, item) -> None
     for code in item.topics:
         g.add((n, TDO.topic, TOPIC[code]))
     if item.date:
-        g.add((n, TDO.date, Literal(item.date, datatype=XSD.date)))
+        precision = {4: XSD.gYear, 7: XSD.gYearMonth}.get(len(item.date), XSD.date)   # "2003", "2003-08"
+        g.add((n, TDO.date, Literal(item.date, datatype=precision)))
