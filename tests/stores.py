@@ -49,13 +49,14 @@ def oxigraph_server(folder: Path):
     binary = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
     port = free_port()
     log = folder / "oxigraph.log"
-    proc = subprocess.Popen([binary, "serve", "--location", str(folder / "db"), "--bind", f"127.0.0.1:{port}",
-                             "--union-default-graph"], stdout=open(log, "w"), stderr=subprocess.STDOUT)
-    try:
-        _wait(f"http://127.0.0.1:{port}/query?query=ASK%7B%7D", proc, log)
-        yield (f"http://127.0.0.1:{port}/query", f"http://127.0.0.1:{port}/update", {})
-    finally:
-        _stop(proc)
+    with open(log, "w") as out:
+        proc = subprocess.Popen([binary, "serve", "--location", str(folder / "db"), "--bind",
+                                 f"127.0.0.1:{port}", "--union-default-graph"], stdout=out, stderr=subprocess.STDOUT)
+        try:
+            _wait(f"http://127.0.0.1:{port}/query?query=ASK%7B%7D", proc, log)
+            yield (f"http://127.0.0.1:{port}/query", f"http://127.0.0.1:{port}/update", {})
+        finally:
+            _stop(proc)
 
 
 VIRTUOSO_INI = """[Database]
@@ -101,8 +102,9 @@ def virtuoso(folder: Path):
     sql, http = free_port(), free_port()
     (folder / "virtuoso.ini").write_text(VIRTUOSO_INI.format(d=folder, sql=sql, http=http))
     log = folder / "stdout.log"
+    out = open(log, "w")      # closed with the server, below
     proc = subprocess.Popen(["virtuoso-t", "+foreground", "+configfile", str(folder / "virtuoso.ini")],
-                            cwd=folder, stdout=open(log, "w"), stderr=subprocess.STDOUT)
+                            cwd=folder, stdout=out, stderr=subprocess.STDOUT)
     try:
         _wait(f"http://127.0.0.1:{http}/sparql?query=ASK%7B%7D", proc, log, seconds=90)
         setup = (f"DB.DBA.USER_CREATE('{VIRTUOSO_USER}','{VIRTUOSO_PASSWORD}'); "
@@ -117,3 +119,4 @@ def virtuoso(folder: Path):
         yield (f"http://127.0.0.1:{http}/sparql", f"http://127.0.0.1:{http}/sparql-basic", env)
     finally:
         _stop(proc)
+        out.close()

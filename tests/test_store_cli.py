@@ -165,6 +165,8 @@ def test_kill_during_load_leaves_whole_articles_and_resumes(tmp_path):
     assert proc.poll() is None, "the load finished before it could be killed; raise n"
     proc.send_signal(signal.SIGKILL)
     proc.wait()
+    t.join()
+    proc.stderr.close()
 
     s = Store(store)
     present = [g for g in s.named_graphs() if "/article/" in g]
@@ -182,7 +184,7 @@ def test_kill_during_load_leaves_whole_articles_and_resumes(tmp_path):
 def _quads(path: Path, rdflib_fmt: str) -> tuple[set, int]:
     """(the quads without blank nodes, how many quads in all) of a file; graph None for triples."""
     ds = Dataset()
-    ds.parse(path, format=rdflib_fmt)
+    ds.parse(data=path.read_bytes(), format=rdflib_fmt)     # by path, rdflib leaves the file open
     quads = {(s, p, o, None if g is None or g == DATASET_DEFAULT_GRAPH_ID else g)
              for s, p, o, g in ds.quads((None, None, None, None))}
     return {q for q in quads if not any(isinstance(t, BNode) for t in q)}, len(quads)
