@@ -89,7 +89,7 @@ def extract_cleaned(cleaned: Cleaned, article_id: str, source_file: str, sha256:
     pair = story[:2] if len(story) >= 2 else []
     marked = {pm.country for (_, pm) in person_mentions if pm.marked}
     filed_from = _dateline_state(cleaned) or _site_state(cleaned.site)
-    rec.home = filed_from or _home(pair, story, marked, first_seen)
+    rec.home = filed_from or _home(pair, story, marked, first_seen, counts)
     for p in persons:
         if not p.country and rec.home and (p.roles or len(story) <= 2):
             p.country = rec.home
@@ -292,14 +292,23 @@ def _dateline_state(cleaned: Cleaned) -> str | None:
     return m.values[0][1] or None if m else None
 
 
-def _home(pair: list[str], story: list[str], marked: set[str], first_seen: dict[str, int]) -> str | None:
-    """The state the story is told from: of the two, the one whose people go unmarked."""
+def _home(pair: list[str], story: list[str], marked: set[str], first_seen: dict[str, int],
+          counts: Counter | None = None) -> str | None:
+    """The state the story is told from: of the two, the one whose people go unmarked.
+
+    When both are marked foreign ("وزيري الاتصالات الفلسطيني واليمني"), the story is told from
+    a third state: the one state it names that marks nobody, if there is exactly one
+    ("التعاون المشترك مع المملكة الأردنية الهاشمية"); else it cannot be told.
+    """
     if not story:
         return None
     if len(pair) == 2:
         unmarked = [c for c in pair if c not in marked]
         if len(unmarked) == 1:
             return unmarked[0]
+        if not unmarked and counts is not None:
+            third = [c for c in counts if c not in marked]
+            return third[0] if len(third) == 1 else None
         return min(pair, key=lambda c: first_seen[c]) if not marked else story[0]
     return story[0]
 
@@ -544,6 +553,7 @@ def _engagements(sents, actors_in, pair, home, agreements, places) -> list[Engag
     groups: dict[tuple[str, frozenset], Engagement] = {}
     skip = lexicon.phrases("cues.tsv", "skip_before")
     occasions: set[str] = set()          # "على هامش معرض جيتكس": the exhibition is the setting
+    guest_lists: list[frozenset] = []    # the guests of one host, once a sentence listed them
     for s in sents:
         info = actors_in[s.index]
         setting = _scope(s, lexicon.phrases("cues.tsv", "occasion"))
@@ -562,7 +572,8 @@ def _engagements(sents, actors_in, pair, home, agreements, places) -> list[Engag
             states = _complete(named, info["anaphor"], pair, home)
             if len(states) < 2:
                 continue
-            _join(groups, m.values[0], states, s.index, info)
+            for part in _one_per_guest(s, states, home, guest_lists):
+                _join(groups, m.values[0], part, s.index, info)
     for a in agreements:
         if a.status == "signed":
             states = [p.split(":", 1)[1] for p in a.parties if p.startswith("country:")]
@@ -573,6 +584,34 @@ def _engagements(sents, actors_in, pair, home, agreements, places) -> list[Engag
     for e in out:
         e.places = [p.ref for p in places if set(p.sentences) & set(e.sentences)]
     return out
+
+
+def _one_per_guest(s: Sentence, states: list[str], home: str | None,
+                   guest_lists: list[frozenset] | None = None) -> list[list[str]]:
+    """A host meeting several guests ("التقى كلاً من وزير … الفلسطيني ووزير … اليمني", "يبحث مع
+    سفيري الصين والهند") is one relation per guest: home and each other state, none between
+    guests. Once a sentence has listed them so, later sentences naming those guests together
+    ("العلاقات الأردنية الفلسطينية واليمنية") are split alike (``guest_lists`` remembers them).
+    Without a guest-list word, or without a known home, the states stay together.
+
+    >>> s = analyse("التقى الوزير كلا من سفير الصين وسفير الهند")
+    >>> seen = []
+    >>> _one_per_guest(s, ["CN", "IN"], "YE", seen)
+    [['YE', 'CN'], ['YE', 'IN']]
+    >>> _one_per_guest(analyse("وأكد عمق العلاقات اليمنية الصينية والهندية"), ["YE", "CN", "IN"], "YE", seen)
+    [['YE', 'CN'], ['YE', 'IN']]
+    >>> _one_per_guest(analyse("اجتماع ثلاثي بين الأردن واليونان وقبرص"), ["JO", "GR", "CY"], "JO")
+    [['JO', 'GR', 'CY']]
+    """
+    guests = [c for c in states if c != home]
+    if not home or len(guests) < 2:
+        return [states]
+    listed = guest_lists is not None and any(set(guests) <= g for g in guest_lists)
+    if not listed and not s.find(lexicon.phrases("cues.tsv", "guests")):
+        return [states]
+    if guest_lists is not None and not listed:
+        guest_lists.append(frozenset(guests))
+    return [[home, g] for g in guests]
 
 
 def _join(groups, type_, states, index, info):
