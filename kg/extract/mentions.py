@@ -37,10 +37,13 @@ def topic_gazetteer() -> Gazetteer:
 @lru_cache(maxsize=1)
 def reserved_stems() -> frozenset[str]:
     """Folded words that belong to a lexicon and so cannot be part of a name: the classes
-    declared reserved in classes.tsv, and every country name, demonym and capital."""
+    declared reserved in classes.tsv, and every one-word country name, demonym and capital.
+    A word of a longer name is no state alone: "هونغ" (هونغ كونغ), "يانغ" (بيونغ يانغ) and
+    "مان" (جزيرة مان) are also Chinese, Korean and Vietnamese names ("نغوين مان هونغ")."""
     stems: set[str] = set(lexicon.reserved())
-    for k, vals in lexicon.country_gazetteer().entries.items():
-        stems.update(k)
+    for k in lexicon.country_gazetteer().entries:
+        if len(k) == 1:
+            stems.update(k)
     return frozenset(stems)
 
 
