@@ -246,3 +246,14 @@ def test_a_ministry_belongs_to_the_state_of_its_minister():
 ])
 def test_palaces_are_venues(text, expected):
     assert [p.label for p in find_places(analyse(text))] == expected
+
+
+def test_a_name_stops_before_an_accusative_noun_and_takes_foreign_words():
+    """Cleaning keeps the tanween of an accusative noun ("عرضاً", "ترحيباً"): no name runs on
+    into one; and a word of a longer state name ("هونغ" of هونغ كونغ) may be part of a name."""
+    from kg.extract.mentions import analyse, find_persons
+    from kg.extract.cleaning import clean
+    text = clean("وقدّم الوزير عليون سال عرضاً عن الاستراتيجية الرقمية للسنغال خلال الاجتماع.").paragraphs[0]
+    assert [p.label for p in find_persons(analyse(text))] == ["عليون سال"]
+    text = clean("رحّب وزير العلوم والتكنولوجيا نغوين مان هونغ ترحيباً حاراً بالوزير والوفد المرافق له.").paragraphs[0]
+    assert [p.label for p in find_persons(analyse(text))] == ["نغوين مان هونغ"]

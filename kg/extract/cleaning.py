@@ -71,7 +71,7 @@ def _furniture_kind(line: str) -> str | None:
 
 def clean(text: str) -> Cleaned:
     """Remove page furniture; return the headline (if any) and the body paragraphs."""
-    lines = [" ".join(strip_marks(l).split()) for l in text.splitlines()]
+    lines = [" ".join(strip_marks(l, keep_tanween=True).split()) for l in text.splitlines()]
     lines = [l for l in lines if l]
     kept: list[tuple[int, str]] = []
     in_related = False

@@ -17,7 +17,7 @@ from functools import lru_cache
 from . import lexicon
 from .lexicon import CountryMention, Gazetteer, phrases, words
 from .matching import Match, find_all, match_at
-from .text import Token, bare, fold, readings, tokenize
+from .text import TANWEEN_FATH, Token, bare, fold, readings, tokenize
 
 QUOTES_OPEN = {'"': '"', "“": "”", "«": "»", "'": "'", "(": ")", "”": "“", "‘": "’"}
 LOCATIVE_PREFIXES = ("ب", "وب", "فب", "بال", "وبال", "فبال")
@@ -227,7 +227,7 @@ _VERB_DUAL_PLURAL = re.compile(r"^[وف]?[يت]\w{3,}(?:ان|ون)$")
 
 
 def _name_like(tok: Token, position: int, nxt: Token | None = None) -> bool:
-    if not tok.is_word or _DIGITS.match(tok.fold) or len(tok.fold) < 2:
+    if not tok.is_word or _DIGITS.match(tok.fold) or len(tok.fold) < 2 or TANWEEN_FATH in tok.text:
         return False
     f = tok.fold
     if f in words("words.tsv", "function"):

@@ -23,7 +23,7 @@ _LETTERS = str.maketrans({
 })
 # A token is a run of letters/digits; anything else that is not a space is a
 # one-character punctuation token (quotes, commas, brackets, dashes…).
-_TOKEN = re.compile(r"\w+|[^\w\s]")
+_TOKEN = re.compile(r"\w[\w\u064B]*|[^\w\s]")
 SENTENCE_END = re.compile(r"(?<=[.!?؟])\s+|\n+")
 
 # Clitic prefixes that attach to a following word: conjunctions و/ف,
@@ -33,9 +33,16 @@ _PREFIXES = ("و", "ف", "ب", "ل", "ك", "لل", "وب", "ول", "وك", "فب
              "ولل", "فلل", "وبال")
 
 
-def strip_marks(text: str) -> str:
-    """Remove harakat and tatweel; keep letters as written."""
-    return HARAKAT.sub("", unicodedata.normalize("NFC", text))
+TANWEEN_FATH = "\u064B"       # "عرضاً", "ترحيباً": an indefinite accusative noun, never a name
+
+
+def strip_marks(text: str, *, keep_tanween: bool = False) -> str:
+    """Remove harakat and tatweel; keep letters as written (and the tanween of an accusative
+    noun where asked: cleaning keeps it, so a name cannot run on into "عرضاً")."""
+    text = unicodedata.normalize("NFC", text)
+    if keep_tanween:
+        return HARAKAT.sub(lambda m: m.group() if m.group() == TANWEEN_FATH else "", text)
+    return HARAKAT.sub("", text)
 
 
 def fold(text: str) -> str:
