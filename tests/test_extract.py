@@ -257,3 +257,15 @@ def test_a_name_stops_before_an_accusative_noun_and_takes_foreign_words():
     assert [p.label for p in find_persons(analyse(text))] == ["عليون سال"]
     text = clean("رحّب وزير العلوم والتكنولوجيا نغوين مان هونغ ترحيباً حاراً بالوزير والوفد المرافق له.").paragraphs[0]
     assert [p.label for p in find_persons(analyse(text))] == ["نغوين مان هونغ"]
+
+
+def test_a_name_in_apposition_before_its_role():
+    """"… غيثة مزور، الوزيرة المنتدبة …": a name between a verb phrase and ", role" is a person
+    with that role; a common noun phrase before ", role" is not."""
+    from kg.extract.mentions import analyse, find_persons
+    got = find_persons(analyse("وحضرت حفل الافتتاح غيثة مزور، الوزيرة المنتدبة لدى رئيس الحكومة."))
+    assert [(p.label, p.role) for p in got] == [("غيثة مزور", "الوزيرة المنتدبة لدى رئيس الحكومة")]
+    got = find_persons(analyse("ناقش الوزير خلال لقائه لوه شياو قوانغ، سفير جمهورية الصين الشعبية بصنعاء، عدة ملفات."))
+    assert [(p.label, p.country) for p in got] == [("لوه شياو قوانغ", "CN")]
+    got = find_persons(analyse("وبحث الجانبان التعاون المشترك، الوزير أكد ذلك."))
+    assert "التعاون المشترك" not in [p.label for p in got]

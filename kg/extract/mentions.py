@@ -552,7 +552,18 @@ def find_persons(s: Sentence) -> list[PersonMention]:
                     role_after(pm, end)
                 i = max(end, i + 1)
                 continue
-        # 5. a common given name with a family name after it
+        # 5. a name in apposition before its role: "حضرت الحفل غيثة مزور، الوزيرة المنتدبة …",
+        #    "خلال لقائه لوه شياو قوانغ، سفير الصين"
+        if (i == 0 or not _name_like(toks[i - 1], 0)):
+            end = _name_run(s, i)
+            if end - i >= 2 and end + 1 < len(toks) and toks[end].text == "،" \
+                    and s.match_at(end + 1, phrases("people.tsv", "title")):
+                pm = add(i, end)
+                if pm:
+                    role_after(pm, end)
+                i = end
+                continue
+        # 6. a common given name with a family name after it
         if t.fold in words("words.tsv", "given_name") and t.fold not in words("words.tsv", "function"):
             end = _name_run(s, i)
             if end - i >= 2:
