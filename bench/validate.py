@@ -2,9 +2,11 @@
 
     python bench/validate.py [--out bench/out] [--store-articles 20000] [--articles 2000]
                              [--user-triples 10000] [--repeat 3] [--load-repeat 3] [--no-write]
+    python bench/validate.py --quick      # per-call cost only: no store, nothing written
 
 In one run, each part in its own child process (a forked loader must not inherit
-a parent that already ran rudof, see kg/shacl.py; and peak memory stays per part):
+a parent that already ran rudof, see ``_RUDOF_PID`` in kg/validate/engine.py; and peak
+memory stays per part):
 
 1. the store: ``OUT/validate/store`` (on-disk Oxigraph) of >= 1 M triples, the
    article graphs of the first ``--store-articles`` synthetic articles
@@ -15,17 +17,22 @@ a parent that already ran rudof, see kg/shacl.py; and peak memory stays per part
    agreements between stored countries, signed by stored people, reported in stored
    articles, 2 % of them with a defect (a status literal, a typo'd class, a Wikidata
    party, an ill-typed date, a literal topic) so that the reports have content;
-3. that file validated as ``tdkg validate`` does it (parse, ``store_context``,
+3. that file validated as ``tdkg validate`` does it (parse, ``Store.context_of``,
    ``validate``) by each engine, pyshacl as the peer, and their findings compared;
 4. domain data of 1 k and 10 k triples (whole article graphs from the store's
    N-Quads): pyshacl in one call and one article per call (batching, option b),
-   the hybrid (option a), and rudof's own SPARQL-based mode on the core shapes
-   (the nearest to option c, shapes compiled to SPARQL);
+   pyrudof with kg/validate/patches.py (option a), and rudof alone on the whole
+   shapes graph, its native mode against its SPARQL-based one (the nearest to
+   option c, shapes compiled to SPARQL);
 5. ``kg.loader.load`` of ``--articles`` corpus files into a fresh on-disk store with
    the gate (``validate=True``) and without, jobs 1 and 2, default engine, median of
    ``--load-repeat`` runs; pyshacl's gate on a fifth of the articles for reference;
-6. agreement, report by report: pyshacl and the hybrid on every shape fixture and
+6. agreement, report by report: pyshacl and pyrudof on every shape fixture and
    every W3C SHACL core test.
+
+``--quick``: the per-call cost of the gate alone, in one child process per engine: a
+batch of 128 synthetic articles (the loader's batch) through ``validate_batch``, one
+article and ``tests/shapes/_base.ttl`` through ``validate``; median of ``--repeat``.
 
 Results: ``OUT/validate/results.json`` and the section ``## Validation (issue:
 SHACL)`` of ``bench/RESULTS.md`` (the other sections are kept).
@@ -205,10 +212,10 @@ def _topics():
 # ================================================================ 3. the user file, each engine
 
 def _time_engine(into: dict) -> None:
-    """Wrap ``kg.validate.run_shacl`` so the CPU seconds spent in the engine add up in
-    ``into["engine_cpu_s"]``."""
-    from kg import validate as shacl
-    inner = shacl.run_shacl
+    """Wrap ``kg.validate.engine.run_shacl`` (the gate's one engine call) so the CPU seconds
+    spent in the engine add up in ``into["engine_cpu_s"]`` and its calls in ``into["validate"]``."""
+    from kg.validate import engine
+    inner = engine.run_shacl
 
     def timed_run(*args, **kw):
         c0 = time.process_time()
@@ -216,7 +223,8 @@ def _time_engine(into: dict) -> None:
             return inner(*args, **kw)
         finally:
             into["engine_cpu_s"] = into.get("engine_cpu_s", 0.0) + time.process_time() - c0
-    shacl.run_shacl = timed_run
+            into["validate"] = into.get("validate", 0) + 1
+    engine.run_shacl = timed_run
 
 
 def _findings(rep) -> list:
@@ -224,7 +232,7 @@ def _findings(rep) -> list:
 
 
 def phase_user(a) -> dict:
-    """parse + store_context + validate, as `tdkg validate FILE` with a store, per engine."""
+    """parse + Store.context_of + validate, as `tdkg validate FILE` with a store, per engine."""
     from kg import validate as shacl
     from kg.graph.oxigraph import Store
     d = Path(a.out) / "validate"
@@ -243,7 +251,7 @@ def phase_user(a) -> dict:
             t0, c0 = time.perf_counter(), cpu_s()
             data = shacl.parse_rdf(d / "user.ttl")
             t1 = time.perf_counter()
-            ctx = shacl.store_context(store, data)
+            ctx = store.context_of(data)
             t2 = time.perf_counter()
             rep = shacl.validate(data, context=ctx)
             t3 = time.perf_counter()
@@ -309,7 +317,7 @@ def phase_domain(a) -> dict:
 
         def timed(engine, what, f, reps):
             os.environ["TDKG_SHACL_ENGINE"] = engine
-            f()  if engine != "pyshacl" else None          # warm rudof's session
+            f() if engine != "pyshacl" else None           # warm rudof's session
             ts = []
             for _ in range(reps):
                 t0 = time.perf_counter()
@@ -332,15 +340,16 @@ def phase_domain(a) -> dict:
 
 
 def _rudof_modes(data, reps: int) -> dict:
-    """rudof alone on the core shapes, its native engine against its SPARQL-based one."""
+    """rudof alone on the whole shapes graph, its native engine against its SPARQL-based one."""
     import pyrudof
     from kg import validate as shacl
-    plan = shacl._hybrid_plan(shacl.shapes_graph())
+    from kg.validate import engine
     out = {}
     for mode in ("Native", "Sparql"):
-        r = pyrudof.Rudof()
-        r.read_shacl(plan.core_nt, format=pyrudof.ShaclFormat.NTriples)
-        r.read_data(data.serialize(format="nt") + shacl._ontology_mix()[1], format=pyrudof.RDFFormat.NTriples)
+        r = pyrudof.Rudof(pyrudof.RudofConfig())
+        r.read_shacl(engine._prepared(shacl.shapes_graph()).nt, format=pyrudof.ShaclFormat.NTriples)
+        r.read_data(data.serialize(format="nt") + engine._ontology_nt(shacl.ontology_graph()),
+                    format=pyrudof.RDFFormat.NTriples)
         ts, n = [], 0
         for _ in range(reps):
             t0 = time.perf_counter()
@@ -373,36 +382,47 @@ def _report_keys(report) -> list:
 
 
 def phase_agreement(a) -> dict:
-    """pyshacl and the hybrid on every shape fixture (with tests/shapes/_base.ttl and the
-    countries, as validate() builds it) and every W3C SHACL core test: whole reports compared."""
+    """pyshacl and pyrudof (kg/validate/patches.py) on every shape fixture (with
+    tests/shapes/_base.ttl and the countries, as validate() builds it) and every W3C SHACL
+    core test: whole reports compared. ``pyshacl_instead``: calls the pyrudof path leaves
+    to pyshacl (NotHandled)."""
     from rdflib import Graph
     from rdflib.namespace import Namespace, RDF
     from kg import validate as shacl
     from kg.graph.rdf import COUNTRY
-    out = {"fixtures": {"identical": 0, "different": [], "results": 0},
+    from kg.validate import engine, gate
+    from kg.validate.patches import NotHandled
+    out = {"fixtures": {"identical": 0, "different": [], "pyshacl_instead": [], "results": 0},
            "w3c": {"identical": 0, "different": [], "pyshacl_instead": [], "results": 0}}
+
+    def compare(part, name, data, shapes, ont, messages=True):
+        try:
+            ru = engine._run_pyrudof(data, engine._prepared(shapes), ont)
+        except NotHandled:
+            out[part]["pyshacl_instead"].append(name)
+            return
+        c1, r1 = engine._run_pyshacl(data, shapes, ont)
+        k1, k2 = _report_keys(r1), _report_keys(ru[1])
+        if not messages:                                # W3C: each engine words its own defaults
+            k1, k2 = [k[:-1] for k in k1], [k[:-1] for k in k2]
+        out[part]["results"] += len(k1)
+        if (c1, k1) == (ru[0], k2):
+            out[part]["identical"] += 1
+        else:
+            out[part]["different"].append(name)
+
     fx = ROOT / "tests" / "shapes"
     base = Graph().parse(fx / "_base.ttl")
-    plan = shacl._hybrid_plan(shacl.shapes_graph())
     for f in sorted(fx.glob("*.ttl")):
         if f.name.startswith("_"):
             continue
-        d = Graph()
-        d += base
-        d.parse(f)
         full = Graph()
-        full += d
-        for node in {o for o in d.objects() if str(o).startswith(str(COUNTRY))}:
-            for t in shacl._countries().triples((node, None, None)):
+        full += base
+        full.parse(f)
+        for node in {o for o in full.objects() if str(o).startswith(str(COUNTRY))}:
+            for t in gate._countries().triples((node, None, None)):
                 full.add(t)
-        c1, r1 = shacl._run_pyshacl(full, shacl.shapes_graph(), shacl.ontology_graph())
-        hy = shacl._run_hybrid(full, plan, shacl.ontology_graph())
-        k1 = _report_keys(r1)
-        out["fixtures"]["results"] += len(k1)
-        if hy is not None and (c1, k1) == (hy[0], _report_keys(hy[1])):
-            out["fixtures"]["identical"] += 1
-        else:
-            out["fixtures"]["different"].append(f.name)
+        compare("fixtures", f.name, full, shacl.shapes_graph(), shacl.ontology_graph())
     core = ROOT.parent / "shared" / "thirdparty" / "shacl-tests" / "tests" / "core"
     SHT = Namespace("http://www.w3.org/ns/shacl-test#")
     MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
@@ -413,21 +433,9 @@ def phase_agreement(a) -> dict:
         def load(iri):
             return g if str(iri) == uri else Graph().parse(Path(str(iri)[7:]), format="turtle", publicID=str(iri))
         for t in g.subjects(RDF.type, SHT.Validate):
-            test = str(f.relative_to(core).with_suffix(""))
             act = g.value(t, MF.action)
-            data, shapes = load(g.value(act, SHT.dataGraph)), load(g.value(act, SHT.shapesGraph))
-            p = shacl._hybrid_plan(shapes)
-            hy = shacl._run_hybrid(data, p, None) if p is not None else None
-            if hy is None:
-                out["w3c"]["pyshacl_instead"].append(test)
-                continue
-            c1, r1 = shacl._run_pyshacl(data, shapes, None)
-            k1 = [k[:-1] for k in _report_keys(r1)]          # messages: engines' own defaults
-            out["w3c"]["results"] += len(k1)
-            if (c1, k1) == (hy[0], [k[:-1] for k in _report_keys(hy[1])]):
-                out["w3c"]["identical"] += 1
-            else:
-                out["w3c"]["different"].append(test)
+            compare("w3c", str(f.relative_to(core).with_suffix("")), load(g.value(act, SHT.dataGraph)),
+                    load(g.value(act, SHT.shapesGraph)), None, messages=False)
     return out
 
 
@@ -442,12 +450,7 @@ def phase_load(a) -> dict:
     gate = [0.0]
     calls = {"batches": 0, "validate": 0, "fell_back": 0}
     if a.jobs == 1 and a.validate:
-        import kg.validate as shacl
-        inner, inner_validate = loader.validate_batch, shacl.validate
-
-        def counted_validate(*args, **kw):
-            calls["validate"] += 1
-            return inner_validate(*args, **kw)
+        inner = loader.validate_batch
 
         def timed_batch(graphs):
             t0, n0 = time.perf_counter(), calls["validate"]
@@ -458,8 +461,7 @@ def phase_load(a) -> dict:
                 calls["batches"] += 1
                 calls["fell_back"] += calls["validate"] - n0 > 1
         loader.validate_batch = timed_batch
-        shacl.validate = counted_validate
-        _time_engine(calls)
+        _time_engine(calls)                     # counts the engine calls in calls["validate"]
     store = Store(path)
     t0, c0 = time.perf_counter(), cpu_s()
     rep = loader.load(store, files, validate=bool(a.validate), jobs=a.jobs, progress=False)
@@ -483,6 +485,54 @@ def ensure_corpus(d: Path, n: int) -> Path:
         log(f"writing {n:,} corpus articles (seed 1) to {c}")
         write(c, n, 1)
     return c
+
+
+# ================================================================ --quick: the gate's per-call cost
+
+def phase_quick(a) -> dict:
+    """validate_batch of the loader's batch of synthetic articles, validate of one article and
+    of tests/shapes/_base.ttl: medians of --repeat, with this process's engine."""
+    from rdflib import Graph
+    from bench.corpus import article
+    from kg import validate as shacl
+    from kg.extract import extract_text
+    from kg.graph.rdf import article_graph
+    graphs, i = [], 0
+    while len(graphs) < 128:
+        i += 1
+        try:
+            graphs.append(article_graph(extract_text(article(i, 1), f"c{i:06d}", f"c{i:06d}.txt")))
+        except Exception:          # the loader reports these as failed articles too
+            pass
+    base = Graph().parse(ROOT / "tests" / "shapes" / "_base.ttl")
+    shacl.validate(base)
+    shacl.validate_batch(graphs[:4])                    # warm the caches (and rudof's session)
+
+    def median(f, n):
+        ts = []
+        for _ in range(n):
+            t0 = time.perf_counter()
+            f()
+            ts.append(time.perf_counter() - t0)
+        return statistics.median(ts)
+    reps = shacl.validate_batch(graphs)
+    n = max(1, a.repeat)
+    return {"engine": shacl.shacl_engine(), "articles": len(graphs), "triples": sum(len(g) for g in graphs),
+            "findings": sum(len(r.findings) for r in reps),
+            "validate_batch_s": median(lambda: shacl.validate_batch(graphs), n),
+            "validate_article_s": median(lambda: shacl.validate(graphs[5]), 5 * n),
+            "validate_base_s": median(lambda: shacl.validate(base), 5 * n)}
+
+
+def quick(a) -> int:
+    rows = {e: run_child(a, "quick", tag=e, engine=e) for e in a.engines.split(",")}
+    r0 = next(iter(rows.values()))
+    print(f"gate per call ({r0['articles']} articles, {r0['triples']:,} triples; median of {a.repeat}):")
+    print(f"{'engine':<9} {'validate_batch':>15} {'one article':>12} {'_base.ttl':>10}  findings")
+    for e, r in rows.items():
+        print(f"{e:<9} {r['validate_batch_s'] * 1000:>12.0f} ms {r['validate_article_s'] * 1000:>9.1f} ms "
+              f"{r['validate_base_s'] * 1000:>7.1f} ms  {r['findings']}")
+    return 0
 
 
 # ================================================================ orchestration
@@ -631,7 +681,7 @@ def section(R: dict, command: str) -> str:
     w.append("")
     w.append("### Engines on domain data (whole article graphs, ontology and countries mixed in as in `validate`)")
     w.append("")
-    w.append("| data | pyshacl, one call | pyshacl, one call per article | hybrid (pyrudof), one call | hybrid, one call per article | rudof alone, native | rudof alone, SPARQL mode | findings agree |")
+    w.append("| data | pyshacl, one call | pyshacl, one call per article | pyrudof, one call | pyrudof, one call per article | rudof alone, native | rudof alone, SPARQL mode | findings agree |")
     w.append("|---|---|---|---|---|---|---|---|")
     for size, r in dom.items():
         py1 = r.get("pyshacl one call")
@@ -695,17 +745,18 @@ def section(R: dict, command: str) -> str:
     ag = R.get("agreement")
     if ag:
         fx, w3 = ag["fixtures"], ag["w3c"]
-        w.append("### Agreement, report by report (pyshacl against the hybrid)")
+        w.append("### Agreement, report by report (pyshacl against pyrudof with kg/validate/patches.py)")
         w.append("")
         w.append(f"- shape fixtures (`tests/shapes/*.ttl` with `_base.ttl` and the countries): "
                  f"{fx['identical']} of {fx['identical'] + len(fx['different'])} reports identical (every result's "
                  f"focus, path, value, shape, component, severity, sh:sourceConstraint and messages; "
-                 f"{fx['results']} results){'; different: ' + ', '.join(fx['different']) if fx['different'] else ''};")
+                 f"{fx['results']} results){'; different: ' + ', '.join(fx['different']) if fx['different'] else ''}"
+                 f"{'; left to pyshacl: ' + ', '.join(fx['pyshacl_instead']) if fx.get('pyshacl_instead') else ''};")
         w.append(f"- W3C SHACL core: {w3['identical']} of {w3['identical'] + len(w3['different'])} reports identical "
                  f"(messages aside: each engine words its own defaults; {w3['results']} results)"
                  f"{'; different: ' + ', '.join(w3['different']) if w3['different'] else ''}; "
-                 f"{len(w3['pyshacl_instead'])} sent to pyshacl by the hybrid (a literal could reach a shape with "
-                 f"property shapes through sh:node/sh:or/...: {', '.join(w3['pyshacl_instead'])});")
+                 f"{len(w3['pyshacl_instead'])} left to pyshacl by the pyrudof path"
+                 f"{': ' + ', '.join(w3['pyshacl_instead']) if w3['pyshacl_instead'] else ''});")
         if ag.get("seeds"):
             w.append("- the same under PYTHONHASHSEED " + ", ".join(ag["seeds"]) + ": "
                      + "; ".join(f"{k}: {v['fixtures_identical']} + {v['w3c_identical']} identical"
@@ -713,10 +764,10 @@ def section(R: dict, command: str) -> str:
                                  for k, v in ag["seeds"].items()) + ";")
         w.append("- the user file and the domain data above: findings identical (tables).")
         w.append("")
-    w.append("Engine: `TDKG_SHACL_ENGINE=pyrudof|pyshacl` (default pyrudof when installed); see `kg/shacl.py` "
-             "for the hybrid (rudof for core SHACL; the sh:sparql constraints and SPARQL-based targets as "
-             "SPARQL on Oxigraph; pyshacl whole for shapes outside that). Raw figures: "
-             "`bench/out/validate/results.json`.")
+    w.append("Engine: `TDKG_SHACL_ENGINE=pyrudof|pyshacl` (default pyrudof when installed); see "
+             "`kg/validate/engine.py` (plain pyrudof on the whole shapes graph, sh:sparql included, its report "
+             "written as pyshacl writes it) and `kg/validate/patches.py` (SPARQL-based targets, ill-typed "
+             "literals, literal focus nodes). Raw figures: `bench/out/validate/results.json`.")
     w.append("")
     return "\n".join(w)
 
@@ -732,6 +783,8 @@ def main(argv=None) -> int:
     ap.add_argument("--load-repeat", type=int, default=3, help="runs of each load (median)")
     ap.add_argument("--engines", default="pyshacl,pyrudof")
     ap.add_argument("--no-write", action="store_true", help="do not touch bench/RESULTS.md")
+    ap.add_argument("--quick", action="store_true",
+                    help="only the gate's per-call cost (no store, bench/RESULTS.md untouched)")
     ap.add_argument("--report-only", action="store_true",
                     help="write the section from OUT/validate/results.json (runs the agreement part if missing)")
     ap.add_argument("--phase", help=argparse.SUPPRESS)
@@ -747,6 +800,9 @@ def main(argv=None) -> int:
         r = globals()[f"phase_{a.phase}"](a)
         Path(a.result).write_text(json.dumps(r, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
         return 0
+    if a.quick:
+        (Path(a.out) / "validate").mkdir(parents=True, exist_ok=True)
+        return quick(a)
     out = Path(a.out) / "validate" / "results.json"
     if a.report_only:               # the section again from results.json (agreement run if missing)
         R = json.loads(out.read_text(encoding="utf-8"))
