@@ -302,8 +302,8 @@ def _rudof_results(nt: str, entries: list, prep: _Prepared, ill_typed: IllTypedL
         shape = one(SH.sourceShape)
         if not isinstance(shape, URIRef):
             shape = _labelled(BNode(), e.source_shape)
-        if component is None or str(component) != e.constraint_component or str(shape) != \
-                (e.source_shape[2:] if isinstance(shape, BNode) else e.source_shape) or \
+        if component is None or str(component) != e.constraint_component or \
+                (isinstance(shape, URIRef) and str(shape) != e.source_shape) or \
                 (isinstance(focus, URIRef) and str(focus) != e.focus_node) or \
                 not _same_severity(str(severity), str(e.severity)):
             raise NotHandled("rudof's report and its entries are not in one order")
