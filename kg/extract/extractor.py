@@ -132,7 +132,7 @@ def extract_cleaned(cleaned: Cleaned, article_id: str, source_file: str, sha256:
         # a signing is named by the accord it signs ("وقع الجانبان مذكرة تفاهم")
         kinds = {item.type} | ({a.type for a in rec.agreements} if item.type == "Signing" else set())
         item.date = dates.date_of([(texts[i], cues[i]) for i in item.sentences], kinds, anchor, years=accord)
-    lead = next((d for d in (dates.date_of([(t, [])], set(), anchor, years=False) for t in texts[:2]) if d), None)
+    lead = next((d.iso for t in texts[:2] for d in dates.find_dates(t, anchor) if d.when.month), None)
     for e in rec.engagements:
         e.date = e.date or lead
     if not rec.agreements and not rec.engagements:

@@ -41,10 +41,6 @@ def variable(name: str) -> ox.Variable:
     return ox.Variable(name)
 
 
-def default_graph() -> ox.DefaultGraph:
-    return ox.DefaultGraph()
-
-
 def quad(triple, graph) -> ox.Quad:
     return ox.Quad(triple.subject, triple.predicate, triple.object, graph)
 
