@@ -11,6 +11,7 @@ from pathlib import Path
 EXAMPLES = """examples:
   tdkg load data/articles                      build the graph from a folder of articles
   tdkg load news/2024-11-22.html               add or replace one article
+  tdkg remove 2024-11-22 --dry-run             what removing an article would take away
   tdkg stats                                   what the graph holds
   tdkg extract data/articles/000_a8cc2780f9f0fb92.txt --json
   tdkg query "SELECT ?s WHERE { ?s a tdo:Country } LIMIT 5"
@@ -90,6 +91,21 @@ def build_parser() -> argparse.ArgumentParser:
                     help="worker processes extracting and validating (default: the number of cores)")
     sp.add_argument("--quiet", action="store_true", help="no progress bar")
 
+    sp = cmd("remove", cmd_remove, "Remove articles from the store, in one transaction.",
+             "examples:\n  tdkg remove 000_a8cc2780f9f0fb92\n  tdkg remove data/articles/001_3d56ff079e329676.txt\n"
+             "  tdkg remove old/*.txt --dry-run             list what would go, change nothing\n\n"
+             "What only these articles said leaves the store (their accords, events and the\n"
+             "entities no other article names); entities other articles name stay, with the\n"
+             "spellings those use. An unknown id removes nothing (exit code 2).")
+    sp.add_argument("articles", nargs="+", help="article ids, file names or paths")
+    sp.add_argument("--dry-run", action="store_true", help="list what would be removed, remove nothing")
+
+    sp = cmd("upgrade", cmd_upgrade, "Bring a store written by an older tdkg to the current layout.",
+             "examples:\n  tdkg --store tdkg-store upgrade\n\n"
+             "Rewrites the store in place, in steps of 200 graphs (with a progress bar); the\n"
+             "new layout is marked last, so an interrupted upgrade is finished by running it again.")
+    sp.add_argument("--quiet", action="store_true", help="no progress bar")
+
     sp = cmd("extract", cmd_extract, "Print what is extracted from one article (no store).",
              "examples:\n  tdkg extract data/articles/001_3d56ff079e329676.txt\n"
              "  tdkg extract article.html --json\n  tdkg extract article.txt --turtle")
@@ -102,8 +118,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     sp = cmd("export", cmd_export, "Export the graph.",
              "examples:\n  tdkg export --format nq --out graph.nq\n  tdkg export --format ttl > graph.ttl\n\n"
-             "nq, trig and jsonld keep one named graph per article; ttl and nt give their union.")
-    sp.add_argument("--format", choices=["nq", "trig", "ttl", "nt", "jsonld"], default="nq")
+             "nq, trig and jsonld hold the named graphs (one per article, the entity, reference and\n"
+             "curated graphs); ttl, nt and xml the default graph: their merge, each triple once.")
+    from .graph.formats import names as format_names
+    sp.add_argument("--format", choices=format_names(results=False), default="nq", metavar="FORMAT",
+                    help="one of " + ", ".join(format_names(results=False)) + " (default nq)")
     sp.add_argument("--out", help="file to write (default: standard output)")
 
     sp = cmd("query", cmd_query, "Run a SPARQL query, or a saved one with parameters.",
@@ -214,14 +233,39 @@ def cmd_load(args) -> int:
     return 0 if report.ok else 1
 
 
+def cmd_remove(args) -> int:
+    from .loader import remove
+    try:
+        gone = remove(_store(args), args.articles, dry_run=args.dry_run)
+    except KeyError as e:
+        print(f"tdkg: error: {e.args[0]}; nothing removed", file=sys.stderr)
+        return 2
+    verb = "would remove" if args.dry_run else "removed"
+    for iri, n in gone.graphs.items():
+        print(f"{verb} {iri} ({n:,} triples)")
+    for iri, label in gone.vanishing:
+        print(f"  and {iri} ({label}), named by no other article")
+    print(f"{verb} {len(gone.graphs)} article(s), {sum(gone.graphs.values()):,} triples")
+    return 0
+
+
+def cmd_upgrade(args) -> int:
+    from .graph.store import open_store, store_path
+    from .graph.upgrade import upgrade
+    from .loader import progress_bar
+    store = open_store(store_path(args.store), check=False)
+    print(upgrade(store, lambda total: progress_bar(total, not args.quiet, "graph")))
+    return 0
+
+
 def cmd_extract(args) -> int:
     from .extract import extract_text
-    from .graph.rdf import article_graph
+    from .graph.rdf import article_graph, standalone
     from .extract.reading import read_article
     path = Path(args.file)
     rec = extract_text(read_article(path), path.stem, path.name)
-    if args.turtle:
-        sys.stdout.write(article_graph(rec).serialize(format="turtle"))
+    if args.turtle:             # as a store holding only this article shows it
+        sys.stdout.write(standalone(article_graph(rec)).serialize(format="turtle"))
     elif args.json:
         print(json.dumps(rec.to_dict(), ensure_ascii=False, indent=1))
     else:

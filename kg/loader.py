@@ -232,7 +232,7 @@ def load(store: BaseStore, paths: Iterable[str | Path], *, validate: bool = True
     stored = store.article_hashes() if skip_unchanged else {}
     present = set(store.named_graphs())                  # the rest are inserted without a drop
     batches = [files[i:i + batch_size] for i in range(0, len(files), batch_size)]
-    bar = _progress(len(files), progress)
+    bar = progress_bar(len(files), progress)
     pool = None
     try:
         if jobs > 1 and len(batches) > 1:
@@ -289,8 +289,43 @@ class _NoBar:
     def close(self): pass
 
 
-def _progress(total: int, enabled: bool):
+def progress_bar(total: int, enabled: bool, unit: str = "article"):
+    """A tqdm bar on stderr, or one that shows nothing."""
     if not enabled or total < 2:
         return _NoBar()
     from tqdm import tqdm
-    return tqdm(total=total, unit="article", file=sys.stderr, dynamic_ncols=True)
+    return tqdm(total=total, unit=unit, file=sys.stderr, dynamic_ncols=True)
+
+
+@dataclass
+class Removal:
+    """What removing articles takes away: per article its graph and size, and the entities
+    that no remaining graph names (they leave the store with it)."""
+    graphs: dict[str, int] = field(default_factory=dict)      # article graph IRI -> triples
+    vanishing: list[tuple[str, str]] = field(default_factory=list)   # (entity IRI, its label)
+
+
+def remove(store: BaseStore, items: Iterable[str], *, dry_run: bool = False) -> Removal:
+    """Remove articles, given by id (``000_a8cc2780f9f0fb92``), file name or path, in one
+    transaction: what only they said leaves the store, entities they shared keep the
+    spellings other articles use. ``dry_run`` reports and changes nothing.
+
+    KeyError (naming every unknown article) before anything is removed.
+    """
+    stored = set(store.named_graphs())
+    wanted = {vocab.article_iri(Path(i).stem if Path(i).suffix.lower() in ARTICLE_SUFFIXES else i): i
+              for i in items}
+    unknown = [i for iri, i in wanted.items() if iri not in stored]
+    if unknown:
+        raise KeyError(f"no such article in the store: {', '.join(unknown)}")
+    out = Removal({iri: store.count(iri) for iri in wanted})
+    values = " ".join(f"<{g}>" for g in wanted)
+    rows = store.select(f"""SELECT DISTINCT ?x ?label WHERE {{
+        VALUES ?g {{ {values} }} GRAPH ?g {{ ?x skos:hiddenLabel ?s }}
+        FILTER NOT EXISTS {{ GRAPH ?h {{ ?x skos:hiddenLabel ?t }} FILTER(?h NOT IN ({values.replace(' ', ', ')})) }}
+        OPTIONAL {{ ?x rdfs:label ?label }} }} ORDER BY ?label""")
+    out.vanishing = [(r["x"], r["label"]) for r in rows]
+    if not dry_run:
+        store.remove_graphs(list(wanted))
+        store.flush()
+    return out

@@ -124,18 +124,18 @@ class Store(BaseStore):
     def query(self, sparql: str, substitutions: dict | None = None, union: bool = True,
               default_graph: list[str] | None = None, named_graphs: list[str] | None = None,
               base_iri: str | None = None):
-        """Run a SPARQL query; without FROM/GRAPH it sees the union of all graphs.
+        """Run a SPARQL query; without FROM/GRAPH it sees the default graph, which the store
+        keeps as the merge of all named graphs (each distinct triple once).
 
         ``default_graph``/``named_graphs`` (lists of graph IRIs) set the dataset as the
-        protocol's default-graph-uri/named-graph-uri do.
+        protocol's default-graph-uri/named-graph-uri do. (``union`` is the remote store's.)
         """
         kwargs = {"base_iri": base_iri} if base_iri else {}
         if default_graph:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graph]
         if named_graphs:
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-        return self._db.query(sparql, use_default_graph_as_union=union and not default_graph,
-                              substitutions=substitutions or None, **kwargs)
+        return self._db.query(sparql, substitutions=substitutions or None, **kwargs)
 
     def update(self, sparql: str, base_iri: str | None = None) -> None:
         """Run a SPARQL Update in one transaction."""
@@ -158,10 +158,16 @@ class Store(BaseStore):
             self._db.flush()
 
     def export(self, fmt: str, out) -> None:
-        """N-Quads and TriG straight from the engine; the other formats as :class:`BaseStore` writes them."""
+        """Straight from the engine: the named graphs in a dataset format, else the default graph
+        (the merge); JSON-LD as :class:`BaseStore` writes it."""
         from .formats import by_name
         f = by_name(fmt, results=False)
-        if f is not None and f.engine in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
-            self._db.dump(out, f.engine)
-            return
-        super().export(fmt, out)
+        if f is None or f.key == "jsonld":
+            return super().export(fmt, out)
+        if f.is_dataset:
+            named = (q for g in sorted(self._db.named_graphs(), key=lambda g: g.value) for q in self._db.quads_for_pattern(None, None, None, g))
+            ox.serialize(named, out, f.engine)
+        else:
+            from .rdf import PREFIX_MAP
+            self._db.dump(out, f.engine, from_graph=ox.DefaultGraph(),
+                          **({"prefixes": PREFIX_MAP} if f.key == "turtle" else {}))

@@ -4,7 +4,10 @@ The one place where extraction meets RDF: records are plain dataclasses (:mod:`k
 
 Countries are referred to by IRI (``country:EG``); their description (ISO code,
 labels, Wikidata link) lives once, in the reference graph built by
-:func:`country_graph`, so the union of all graphs holds each country once.
+:func:`country_graph`. Persons, organisations and places carry the spelling the
+article uses as ``skos:hiddenLabel``; their one ``rdfs:label`` lives in the entity
+graph (:mod:`kg.graph.entities`), and :func:`standalone` adds it for an article
+seen alone (the SHACL gate, ``tdkg extract``).
 """
 from __future__ import annotations
 
@@ -13,9 +16,12 @@ from urllib.parse import quote
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
+from collections import Counter, defaultdict
+
 from ..extract.lexicon import countries
 from ..extract.records import ArticleRecords
 from . import vocab
+from .entities import label_and_variants
 
 TDO = Namespace(vocab.TDO)
 TDR = Namespace(vocab.BASE)
@@ -32,9 +38,13 @@ TYPE_LABELS = {
 }
 
 
+PREFIX_MAP = {"tdo": str(TDO), "tdr": str(TDR), "country": str(COUNTRY), "topic": str(TOPIC),
+              "dct": str(DCTERMS), "skos": str(SKOS), "owl": str(OWL), "wd": str(WD),
+              "rdfs": str(RDFS), "xsd": str(XSD)}
+
+
 def bind_prefixes(g: Graph) -> Graph:
-    for prefix, ns in (("tdo", TDO), ("tdr", TDR), ("country", COUNTRY), ("topic", TOPIC),
-                       ("dct", DCTERMS), ("skos", SKOS), ("owl", OWL), ("wd", WD)):
+    for prefix, ns in PREFIX_MAP.items():
         g.bind(prefix, ns)
     return g
 
@@ -98,7 +108,7 @@ def article_graph(rec: ArticleRecords) -> Graph:
         for item in items:
             n = nodes[item.ref] = URIRef(mint(item.key))
             g.add((n, RDF.type, cls))
-            g.add((n, RDFS.label, ar(item.label)))
+            g.add((n, SKOS.hiddenLabel, ar(item.label)))
             for alt in getattr(item, "alt_labels", ()):
                 g.add((n, SKOS.altLabel, _alt(alt)))
             for role in getattr(item, "roles", ()):
@@ -140,6 +150,22 @@ def article_graph(rec: ArticleRecords) -> Graph:
                     g.add((n, TDO.location, nodes[r]))
             _common(g, n, art, rec, item)
     return g
+
+
+def standalone(g: Graph) -> Graph:
+    """The article graph as a store holding only this article shows it: each entity it
+    spells gets the ``rdfs:label`` (and ``skos:altLabel``) the entity graph would give."""
+    out = bind_prefixes(Graph(identifier=g.identifier))
+    out += g
+    spellings: dict = defaultdict(Counter)
+    for x, s in g.subject_objects(SKOS.hiddenLabel):
+        spellings[x][str(s)] += 1
+    for x, counts in spellings.items():
+        label, variants = label_and_variants(counts)
+        out.add((x, RDFS.label, ar(label)))
+        for v in variants:
+            out.add((x, SKOS.altLabel, ar(v)))
+    return out
 
 
 def _common(g: Graph, n: URIRef, art: URIRef, rec: ArticleRecords, item) -> None:

@@ -92,14 +92,23 @@ class RemoteStore(BaseStore):
         text = f"BASE <{base_iri}>\n{sparql}" if base_iri else sparql
         self._post(self.update_url, {"update": text})
 
-    def replace_graphs(self, graphs: Iterable[tuple[str, str]], new: frozenset = frozenset()) -> None:
+    keeps_merge = False      # the server's default graph is the union of its graphs
+
+    def replace_graphs(self, graphs: Iterable[tuple[str, str]], new: frozenset = frozenset(),
+                       remove: Iterable[str] = ()) -> None:
         """With a Graph Store Protocol endpoint (``TDKG_GRAPH_STORE``), one ``PUT`` per graph:
-        the server replaces it as a unit, from N-Triples it parses natively; else SPARQL Update."""
+        the server replaces it as a unit, from N-Triples it parses natively, then one update
+        for the removed graphs and the entity graph; else all in one SPARQL Update."""
         if not self.graph_store_url:
-            return super().replace_graphs(graphs, new)
+            return super().replace_graphs(graphs, new, remove)
+        graphs, remove = list(graphs), list(remove)
+        entity_parts = self._entity_writes(graphs, [g for g, _ in graphs if g not in new] + remove)
         for iri, nt in graphs:
             self._post(f"{self.graph_store_url}?graph={quote(iri, safe='')}", nt.encode("utf-8"),
                        method="PUT", content_type="application/n-triples")
+        parts = [p for g in remove for p in self._drop_parts(g)] + entity_parts
+        if parts:
+            self.update(" ;\n".join(parts))
 
     # graphs a server keeps for itself (Virtuoso's schemas, DAV, LDP): not part of our dataset
     SYSTEM_GRAPHS = ("http://www.openlinksw.com/", "http://localhost:8890/", "http://localuriqaserver/",
@@ -112,6 +121,9 @@ class RemoteStore(BaseStore):
     def named_graphs(self) -> list[str]:
         res = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
         return sorted(g for g in (row["g"].value for row in res) if self._ours(g))
+
+    def _holds_graphs(self) -> bool:
+        return bool(self.named_graphs())        # the server's own graphs do not count
 
     def count(self, graph: str | None = None) -> int:
         if graph is not None:

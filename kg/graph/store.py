@@ -10,9 +10,12 @@
 This module holds what both share, written once on SPARQL (:class:`BaseStore`), and
 :func:`open_store`, which picks the backend.
 
-One named graph per article; queries that name no graph see the union of all graphs,
-as CONTRACT.md requires. :meth:`replace_graphs` drops and inserts a batch of article
-graphs in one update request (one transaction on the embedded store), so a crash or
+One named graph per article, one for the entities' descriptions (:mod:`.entities`),
+one for the reference data. Queries that name no graph see the union of all graphs, as
+CONTRACT.md requires, read as RDF merge: each distinct triple once. The embedded store
+keeps its default graph as that merge (every write maintains it); a remote store's
+server makes its default graph the union. :meth:`replace_graphs` drops and inserts a
+batch of article graphs, and rewrites what they change there, in one update request (one transaction on the embedded store), so a crash or
 a ``kill -9`` leaves every article either wholly stored or absent. Example::
 
     store = open_store("tdkg-store")
@@ -22,13 +25,15 @@ from __future__ import annotations
 
 import os
 import re
+from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Iterable
 
 from rdflib import Dataset, Graph, URIRef
 
+from . import entities, vocab
 from .rdf import bind_prefixes, country_graph
-from .vocab import PREFIXES, REFERENCE_GRAPH, ontology_file
+from .vocab import ENTITY_GRAPH, PREFIXES, REFERENCE_GRAPH, STORE_GRAPH, STORE_LAYOUT, ontology_file
 
 DEFAULT_STORE = "tdkg-store"
 
@@ -46,7 +51,7 @@ def is_remote(spec: str) -> bool:
 
 
 def open_store(spec: str | None = None, *, read_only: bool = False, update_endpoint: str | None = None,
-               graph_store: str | None = None):
+               graph_store: str | None = None, check: bool = True):
     """The store a ``--store``/``TDKG_STORE`` value names: a folder, or ``sparql+http(s)://…``.
 
     For a remote store the update endpoint comes from ``update_endpoint`` or
@@ -67,7 +72,10 @@ def open_store(spec: str | None = None, *, read_only: bool = False, update_endpo
     if read_only and not Path(spec).exists():
         raise StoreError(f"no store at {spec}: run 'tdkg load data/articles' first")
     from .oxigraph import Store
-    return Store(spec, read_only=read_only)
+    store = Store(spec, read_only=read_only)
+    if check:
+        store.check_layout()          # one line for a store an older tdkg wrote ('tdkg upgrade')
+    return store
 
 
 def memory_store() -> "BaseStore":
@@ -116,67 +124,176 @@ class BaseStore:
         pass
 
     # ------------------------------------------------------------ writing
-    def replace_graphs(self, graphs: Iterable[tuple[str, str]], new: frozenset = frozenset()) -> None:
-        """Replace named graphs as a unit: ``(graph IRI, N-Triples text)`` pairs, one update request.
-        Graphs in ``new`` are known not to be stored yet: no drop is sent for them (a server
-        like Virtuoso pays for every ``DROP SILENT GRAPH``)."""
+    #: The default graph is the merge of the named graphs, kept by every write (the
+    #: embedded store). A remote store's server makes its default graph the union itself.
+    keeps_merge = True
+
+    def replace_graphs(self, graphs: Iterable[tuple[str, str]], new: frozenset = frozenset(),
+                       remove: Iterable[str] = ()) -> None:
+        """Replace named graphs and remove others as a unit: ``(graph IRI, N-Triples text)``
+        pairs, one update request (one transaction on the embedded store).
+
+        The same request keeps the default graph the merge of the named graphs (a triple
+        leaves it when no other graph still holds it) and rewrites the entity graph's
+        description of every entity the graphs spell, before or after (:mod:`.entities`).
+        Graphs in ``new`` are known not to be stored yet: nothing is dropped for them (a
+        server like Virtuoso pays for every ``DROP SILENT GRAPH``).
+        """
+        graphs = [(iri, nt) for iri, nt in graphs]
+        leaving = [iri for iri, _ in graphs if iri not in new] + [g for g in remove]
         parts = []
+        for iri in leaving:
+            parts += self._drop_parts(iri)
+        descriptions = self._entity_writes(graphs, leaving)      # read before anything is written
         for iri, nt in graphs:
-            if iri not in new:
-                parts.append(f"DROP SILENT GRAPH <{iri}>")
-            lines = nt.splitlines()
-            plain = [l for l in lines if l.strip() and "_:" not in l]
-            blank = [l for l in lines if "_:" in l]
-            for i in range(0, len(plain), 1000):      # servers limit the size of one operation
-                body = "\n".join(plain[i:i + 1000])
-                parts.append(f"INSERT DATA {{ GRAPH <{iri}> {{\n{body}\n}} }}")
-            if blank:
-                # blank nodes (the ontology's owl:unionOf lists) may not stand in INSERT DATA on
-                # every server (Virtuoso): a template with an empty WHERE makes them
-                body = "\n".join(blank)
-                parts.append(f"INSERT {{ GRAPH <{iri}> {{\n{body}\n}} }} WHERE {{}}")
+            parts += self._insert_parts(iri, nt)
+        parts += descriptions
         if parts:
             self.update(" ;\n".join(parts))
+
+    def _drop_parts(self, iri: str) -> list[str]:
+        unmerge = (f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} "
+                   f"FILTER NOT EXISTS {{ GRAPH ?h {{ ?s ?p ?o }} FILTER(?h != <{iri}>) }} }}")
+        return ([unmerge] if self.keeps_merge else []) + [f"DROP SILENT GRAPH <{iri}>"]
+
+    def _insert_parts(self, iri: str, nt: str) -> list[str]:
+        parts = []
+        lines = nt.splitlines()
+        plain = [l for l in lines if l.strip() and "_:" not in l]
+        blank = [l for l in lines if "_:" in l]
+        for i in range(0, len(plain), 1000):      # servers limit the size of one operation
+            body = "\n".join(plain[i:i + 1000])
+            parts.append(f"INSERT DATA {{ GRAPH <{iri}> {{\n{body}\n}} }}")
+        if blank:
+            # blank nodes (the ontology's owl:unionOf lists) may not stand in INSERT DATA on
+            # every server (Virtuoso): a template with an empty WHERE makes them
+            body = "\n".join(blank)
+            parts.append(f"INSERT {{ GRAPH <{iri}> {{\n{body}\n}} }} WHERE {{}}")
+        if self.keeps_merge and (plain or blank):
+            parts.append(f"ADD SILENT GRAPH <{iri}> TO DEFAULT")     # the same blank nodes
+        return parts
+
+    def _entity_writes(self, graphs: list[tuple[str, str]], leaving: list[str],
+                       also: Iterable[str] = ()) -> list[str]:
+        """The update operations that rewrite the entity graph's descriptions of the entities
+        the written or leaving graphs name (and ``also``), as the store will be after the write."""
+        named = set(also)
+        for _, nt in graphs:
+            named |= entities.named_in(nt)
+        if leaving:
+            named |= self._named_in_graphs(leaving)
+        if not named:
+            return []
+        touched = sorted(named)
+        spellings: dict[str, Counter] = defaultdict(Counter)
+        labelled: set[str] = set()
+        for i in range(0, len(touched), 500):
+            chunk = touched[i:i + 500]
+            for r in self.select(entities.spellings_query(chunk, leaving)):
+                spellings[r["x"]][r["s"]] += int(r["n"])
+            labelled |= {r["x"] for r in self.select(entities.curated_labels_query(chunk, leaving))}
+        for iri, nt in graphs:
+            for x, spelling in entities.spellings_in(nt):
+                spellings[x][spelling] += 1
+            labelled |= entities.labelled_in(nt)
+        lines = [line for x in touched for line in entities.description(x, spellings[x], x in labelled)]
+        parts = []
+        for i in range(0, len(touched), 500):
+            values = " ".join(f"<{x}>" for x in touched[i:i + 500])
+            if self.keeps_merge:
+                parts.append(f"DELETE {{ ?x ?p ?o }} WHERE {{ VALUES ?x {{ {values} }} "
+                             f"GRAPH <{ENTITY_GRAPH}> {{ ?x ?p ?o }} FILTER NOT EXISTS {{ GRAPH ?h "
+                             f"{{ ?x ?p ?o }} FILTER(?h != <{ENTITY_GRAPH}>) }} }}")
+            parts.append(f"DELETE {{ GRAPH <{ENTITY_GRAPH}> {{ ?x ?p ?o }} }} WHERE {{ VALUES ?x "
+                         f"{{ {values} }} GRAPH <{ENTITY_GRAPH}> {{ ?x ?p ?o }} }}")
+        for i in range(0, len(lines), 1000):
+            body = "\n".join(lines[i:i + 1000])
+            parts.append(f"INSERT DATA {{ GRAPH <{ENTITY_GRAPH}> {{\n{body}\n}} " +
+                         (f"{body}\n}}" if self.keeps_merge else "}"))
+        return parts
+
+    def _named_in_graphs(self, graphs: list[str]) -> set[str]:
+        """The entities stored graphs spell or label (their descriptions change when they go)."""
+        out = set()
+        for i in range(0, len(graphs), 200):
+            values = " ".join(f"<{g}>" for g in graphs[i:i + 200])
+            rows = self.select(f"SELECT DISTINCT ?x WHERE {{ VALUES ?g {{ {values} }} "
+                               f"GRAPH ?g {{ ?x skos:hiddenLabel|rdfs:label ?l }} }}")
+            out |= {r["x"] for r in rows if r["x"].startswith(entities.ENTITY_PREFIXES)}
+        return out
 
     def replace_graph(self, g: Graph) -> None:
         self.replace_graphs([(str(g.identifier), ntriples(g))])
 
+    def remove_graphs(self, iris: Iterable[str]) -> None:
+        """Remove named graphs as a unit; what only they said leaves the default graph and
+        the entity graph."""
+        self.replace_graphs([], remove=list(iris))
+
     def ensure_reference(self) -> None:
         """(Re)write the reference graph (ontology, topics, countries) when it changed,
-        so SPARQL over the store alone answers subclass questions."""
+        so SPARQL over the store alone answers subclass questions; mark the store's layout."""
+        fresh = self.layout() is None
         g = reference_graph()
         if len(g) != self.count(REFERENCE_GRAPH):
             self.replace_graph(g)
+        if fresh:
+            self.replace_graphs([(STORE_GRAPH, f"<{STORE_GRAPH}> <{vocab.TDO}storeLayout> "
+                                               f'"{STORE_LAYOUT}"^^<http://www.w3.org/2001/XMLSchema#integer> .')])
 
-    def drop_graph(self, iri: str) -> None:
-        self.update(f"DROP SILENT GRAPH <{iri}>")
+    def layout(self) -> int | None:
+        """The layout version a store was written with: None for an empty store, 1 for one
+        written before :data:`STORE_LAYOUT` 2 (no merged default graph)."""
+        rows = self.select(f"SELECT ?v WHERE {{ GRAPH <{STORE_GRAPH}> {{ ?s tdo:storeLayout ?v }} }}")
+        if rows:
+            return int(rows[0]["v"])
+        return 1 if self._holds_graphs() else None
+
+    def _holds_graphs(self) -> bool:
+        return bool(self.query("ASK { GRAPH ?g { ?s ?p ?o } }"))
+
+    def check_layout(self) -> None:
+        """StoreError, in one line, for a store an older tdkg wrote."""
+        if self.keeps_merge and self.layout() == 1:
+            raise StoreError(f"{self!r} was written by an older tdkg (before its default graph held the "
+                             f"merge of the article graphs): run 'tdkg upgrade' on it, or rebuild it")
 
     def guarded_update(self, sparql: str, check, base_iri: str | None = None) -> object | None:
-        """Run an update, then ``check(rdflib_graph)`` each graph it may have changed (the
-        graphs its IRIs name, and the default graph). If a check fails, those graphs are
-        put back as they were and the failing report is returned; else None.
-        Callers run guarded updates one at a time."""
-        named = set(re.findall(r"<([^<>\s]+)>", sparql))
-        graphs = [None] + sorted(named & set(self.named_graphs()))
-        before = {g: self._dump(g) for g in graphs}
+        """Run a user's update, then ``check(graph, context=…)`` each named graph it changed, in
+        the context of what the store says about the nodes it names.
+
+        The update may write only named graphs, named by IRI (no ``GRAPH ?g``, no writes to
+        the default graph, which tdkg keeps as the merge, nor to the entity and reference
+        graphs); :func:`written_graphs` tells which. If a check fails those graphs are put
+        back as they were and the failing report is returned; else the new contents are
+        written through :meth:`replace_graphs`, which keeps the default and entity graphs
+        right, and None is returned. Callers run guarded updates one at a time.
+        """
+        graphs = written_graphs(sparql, base_iri)
+        stored = set(self.named_graphs())
+        if EVERY_GRAPH in graphs:
+            graphs = sorted(stored | {g for g in graphs if g != EVERY_GRAPH})
+        before = {g: self._dump(g) for g in graphs if g in stored}
         self.update(sparql, base_iri=base_iri)
-        graphs += sorted((named & set(self.named_graphs())) - set(graphs))
+        after = {g: self._dump(g) for g in graphs}
+        failed = None
         for g in graphs:
-            data = self._dump(g)
-            if not data.strip():
-                continue
-            report = check(Graph().parse(data=data, format="nt"))
-            if not report.conforms:
-                undo = []
-                for x in graphs:
-                    target = f"GRAPH <{x}>" if x else "DEFAULT"
-                    undo.append(f"CLEAR SILENT {target}")
-                    if before.get(x, "").strip():
-                        inner = f"GRAPH <{x}> {{ {before[x]} }}" if x else before[x]
-                        undo.append(f"INSERT DATA {{ {inner} }}")
-                self.update(" ;\n".join(undo))
-                return report
-        return None
+            if after[g].strip() and after[g] != before.get(g):
+                data = Graph().parse(data=after[g], format="nt")
+                report = check(data, context=self.context_of(data))
+                if not report.conforms:
+                    failed = report
+                    break
+        undo = []                                    # back to before, as the raw update left it
+        for g in graphs:
+            undo.append(f"DROP SILENT GRAPH <{g}>")
+            undo += [p for p in self._insert_parts(g, before.get(g, "")) if not p.startswith("ADD ")]
+        self.update(" ;\n".join(undo))
+        if failed is None:
+            changed = [(g, after[g]) for g in graphs if after[g] != before.get(g) and after[g].strip()]
+            gone = [g for g in graphs if g in before and not after[g].strip()]
+            self.replace_graphs(changed, new=frozenset(g for g, _ in changed if g not in before), remove=gone)
+        return failed
 
     # ------------------------------------------------------------ reading
     def select(self, sparql: str, substitutions: dict | None = None) -> list[dict]:
@@ -195,17 +312,28 @@ class BaseStore:
         rows = self.select("SELECT ?g ?h WHERE { GRAPH ?g { ?a a tdo:Article ; tdo:sha256 ?h } }")
         return {r["g"]: r["h"] for r in rows}
 
-    def context_of(self, data: Graph) -> Graph:
-        """What the store says about the IRIs ``data`` refers to (their own triples, outside
-        the reference graph): the context a user's file is validated in."""
-        iris = sorted({n for n in set(data.subjects()) | set(data.objects())
-                       if isinstance(n, URIRef) and ">" not in str(n)}, key=str)
+    def context_of(self, data: Graph, hops: int = 2) -> Graph:
+        """What the store says about the IRIs ``data`` refers to (outside the reference graph),
+        and about the IRIs that says something of, ``hops`` steps out: the context a user's
+        file is validated in. Two hops reach what our shapes look at (an accord's party, and
+        that party's class)."""
         ctx = Graph()
-        for i in range(0, len(iris), 200):
-            values = " ".join(f"<{n}>" for n in iris[i:i + 200])
-            q = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} " \
-                f"FILTER(?g != <{REFERENCE_GRAPH}>) }}"
-            ctx.parse(data=self._construct(q), format="nt")
+        seen: set = set()
+        frontier = {n for n in set(data.subjects()) | set(data.objects())
+                    if isinstance(n, URIRef) and ">" not in str(n)}
+        for _ in range(hops):
+            iris = sorted(frontier - seen, key=str)
+            seen |= frontier
+            if not iris:
+                break
+            step = Graph()
+            for i in range(0, len(iris), 200):
+                values = " ".join(f"<{n}>" for n in iris[i:i + 200])
+                q = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} " \
+                    f"FILTER(?g != <{REFERENCE_GRAPH}>) }}"
+                step.parse(data=self._construct(q), format="nt")
+            ctx += step
+            frontier = {o for o in step.objects() if isinstance(o, URIRef) and ">" not in str(o)}
         return ctx
 
     def graph_ntriples(self, iri: str) -> set[str]:
@@ -213,21 +341,27 @@ class BaseStore:
         return {line for line in self._dump(iri).splitlines() if line.strip()}
 
     def export(self, fmt: str, out) -> None:
-        """Write the dataset (nq, trig, jsonld keep graphs; ttl, nt the union) to a binary file."""
-        nq = "".join(line[:-1].rstrip() + f" <{g}> .\n" for g in self.named_graphs()
-                     for line in self._dump(g).splitlines() if line.strip())
-        if fmt == "nq":
-            out.write(nq.encode("utf-8"))
+        """Write the store to a binary file: a dataset format (nq, trig, jsonld) holds the named
+        graphs, the others (ttl, nt, xml) the default graph: the merge, each triple once."""
+        from .formats import by_name, names
+        f = by_name(fmt, results=False)
+        if f is None:
+            raise StoreError(f"unknown export format {fmt!r}; one of {', '.join(names(results=False))}")
+        if f.key == "nquads":        # as the store writes them: blank node labels kept
+            for g in self.named_graphs():
+                out.write("".join(line[:-1].rstrip() + f" <{g}> .\n"
+                                  for line in self._dump(g).splitlines() if line.strip()).encode("utf-8"))
             return
-        ds = bind_prefixes(Dataset())
-        ds.parse(data=nq, format="nquads")
-        if fmt in ("trig", "jsonld"):
-            out.write(ds.serialize(format="trig" if fmt == "trig" else "json-ld", encoding="utf-8"))
+        if f.is_dataset:
+            ds = bind_prefixes(Dataset())
+            for g in self.named_graphs():
+                ds.graph(URIRef(g)).parse(data=self._dump(g), format="nt")
+            out.write(ds.serialize(format=f.rdflib, encoding="utf-8"))
             return
-        union = bind_prefixes(Graph())
-        for s, p, o, _g in ds.quads((None, None, None, None)):
-            union.add((s, p, o))
-        out.write(union.serialize(format="turtle" if fmt == "ttl" else "nt", encoding="utf-8"))
+        merge = bind_prefixes(Graph())
+        for g in [None] if self.keeps_merge else self.named_graphs():
+            merge.parse(data=self._dump(g), format="nt")
+        out.write(merge.serialize(format=f.rdflib, encoding="utf-8"))
 
     def stats(self) -> dict[str, int]:
         """Counts by class (subclasses included), triples and graphs."""
@@ -242,3 +376,69 @@ class BaseStore:
         out["triples"] = self.count()
         out["graphs"] = len(self.named_graphs())
         return out
+
+
+class UpdateRefused(SyntaxError):
+    """A user's update that tdkg will not run: it writes a graph it cannot name beforehand,
+    the default graph (kept as the merge) or one of tdkg's own graphs. (A SyntaxError, so
+    callers answer it like a malformed update: HTTP 400.)"""
+
+
+OWN_GRAPHS = (REFERENCE_GRAPH, ENTITY_GRAPH, STORE_GRAPH)
+EVERY_GRAPH = "*"          # in written_graphs: CLEAR/DROP ALL or NAMED, every stored graph
+
+
+def written_graphs(update: str, base_iri: str | None = None) -> list[str]:
+    """The named graphs a SPARQL Update writes, read from its parsed form (prefixed names and
+    WITH resolved); UpdateRefused for ``GRAPH ?g`` in a template, writes to the default
+    graph, LOAD, and writes to tdkg's own graphs. ``CLEAR``/``DROP ALL`` (or ``NAMED``) give
+    :data:`EVERY_GRAPH`: they empty the store, tdkg's graphs included.
+
+    >>> written_graphs("PREFIX c: <http://e/> INSERT DATA { GRAPH c:g { <http://e/a> <http://e/b> 1 } }")
+    ['http://e/g']
+    """
+    from rdflib.plugins.sparql.algebra import translateUpdate
+    from rdflib.plugins.sparql.parser import parseUpdate
+    try:
+        ops = translateUpdate(parseUpdate(update), base=base_iri).algebra
+    except RecursionError:
+        raise UpdateRefused("the update is nested too deeply") from None
+    except Exception as e:    # pyparsing and rdflib raise many types; all mean "not parseable"
+        raise UpdateRefused(" ".join(str(e).split())[:300] or type(e).__name__) from None
+    out: list[str] = []
+
+    def graph(term, what: str) -> None:
+        if not isinstance(term, URIRef):
+            target = "the default graph" if term in (None, "DEFAULT") else f"graph {term}"
+            raise UpdateRefused(f"{what} writes {target}: updates must name (by IRI) each graph they "
+                                f"write; the default graph is the merge of the named graphs, kept by tdkg")
+        if str(term) in OWN_GRAPHS:
+            raise UpdateRefused(f"{what} writes <{term}>, which tdkg keeps itself")
+        if str(term) not in out:
+            out.append(str(term))
+
+    for op in ops:
+        name = op.name
+        if name == "Load":
+            raise UpdateRefused("LOAD is not allowed: tdkg fetches no other URLs")
+        if name in ("InsertData", "DeleteData", "DeleteWhere"):
+            templates = [op]
+        elif name == "Modify":
+            templates = [op[k] for k in ("delete", "insert") if k in op and op[k] is not None]
+        else:
+            templates = []
+        for t in templates:      # rdflib's CompValue: a dict (its .get takes other arguments)
+            for g in (t["quads"] if "quads" in t and t["quads"] else {}):
+                graph(g, name)
+            if "triples" in t and t["triples"]:
+                graph(op["withClause"] if "withClause" in op else None, name)
+        if name in ("Clear", "Drop") and op.graphiri in ("ALL", "NAMED"):
+            out.append(EVERY_GRAPH)              # the default graph follows the named ones
+        elif name in ("Clear", "Drop", "Create"):
+            graph(op.graphiri, name.upper())
+        if name in ("Add", "Copy", "Move"):
+            source, target = op.graph
+            graph(target, name.upper())
+            if name == "Move":
+                graph(source, name.upper())
+    return out

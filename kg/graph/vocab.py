@@ -24,6 +24,9 @@ COUNTRY = "https://w3id.org/tdkg/country/"
 TOPIC = "https://w3id.org/tdkg/topic/"
 REFERENCE_GRAPH = BASE + "graph/reference"     # ontology, topic scheme, countries
 CURATED_GRAPHS = BASE + "graph/curated/"       # users' RDF files, one graph each
+ENTITY_GRAPH = BASE + "graph/entities"         # each entity's one label and its spellings (kg.graph.entities)
+STORE_GRAPH = BASE + "graph/store"             # what the store's layout is (STORE_LAYOUT)
+STORE_LAYOUT = 2    # 2: the default graph is the merge of the named graphs, entities described once
 PREFIXES = """PREFIX tdo: <https://w3id.org/tdkg/ontology#>
 PREFIX tdr: <https://w3id.org/tdkg/resource/>
 PREFIX country: <https://w3id.org/tdkg/country/>

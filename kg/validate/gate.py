@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from rdflib import Graph, URIRef
 
-from ..graph.rdf import COUNTRY, country_graph
+from ..graph.rdf import COUNTRY, country_graph, standalone
 from ..graph.vocab import ontology_file
 from . import engine
 from .report import Report, read_report
@@ -56,7 +56,8 @@ def _validate(data: Graph, lang: str, context: Graph | None, owned: bool) -> Rep
     else:
         full = Graph()
         full += data
-    for node in {o for o in objects if str(o).startswith(str(COUNTRY))}:
+    referred = objects | ({o for o in context.objects() if isinstance(o, URIRef)} if context is not None else set())
+    for node in {o for o in referred if str(o).startswith(str(COUNTRY))}:
         for t in _countries().triples((node, None, None)):
             full.add(t)
     if context is not None:
@@ -73,24 +74,25 @@ def validate_batch(graphs: list[Graph]) -> list[Report]:
     """Validate several article graphs in one engine call; re-check alone only the articles
     that hold a node with a violation.
 
-    A batch's union can break a shape no single article breaks (one person named by two
-    articles under two spellings has two Arabic labels), so an article is judged alone
-    when the union's report names one of its nodes, and from the union's report otherwise.
+    Article graphs are checked as a store holding them shows them, with the label the
+    entity graph gives each entity they spell (:func:`kg.graph.rdf.standalone`, over the
+    whole batch, so one entity has one label). An article is judged alone when the
+    union's report names one of its nodes, and from the union's report otherwise.
     """
     if not graphs:
         return []
     if len(graphs) == 1:
-        return [validate(graphs[0])]
+        return [validate(standalone(graphs[0]))]
     union = Graph()
     for g in graphs:
         union += g
-    report = _validate(union, "en", None, owned=True)
+    report = _validate(standalone(union), "en", None, owned=True)
     bad = {URIRef(f.focus) for f in report.violations}
     out = []
     for g in graphs:
         subjects = set(g.subjects())
         if bad & subjects:
-            out.append(validate(g))
+            out.append(validate(standalone(g)))
         else:                                   # warnings still belong to their article
             out.append(Report(True, [f for f in report.findings if URIRef(f.focus) in subjects]))
     return out
