@@ -60,6 +60,19 @@ FOREIGN = {  # transliterated full names, by region
               "ميثم عابدي"],
     "am": ["مايكل جونسون", "ديفيد ميلر", "كارلوس سانتوس", "ماريا فرنانديز", "جيمس براون"],
 }
+FOREIGN_MORE = {  # more transliterated names, so that a region's states share few names
+    "ru": "أندريه سوكولوف|نيكولاي بوبوف|إيفان ليبيديف|بافل كوزلوف|ميخائيل نوفيكوف|يوري موروزوف|أناتولي فولكوف|فلاديمير سولوفيوف|أولغا فاسيليفا|تاتيانا زايتسيفا|رومان بافلوف|إيغور سيميونوف".split("|"),
+    "cn": "تشن جيان|يانغ هونغ|هوانغ لي|تشاو مين|وو هاي|تشو تاو|شو جون|صن يان|ما لين|قاو فنغ|لين بو|هي تشيانغ".split("|"),
+    "jp_kr": "يوكي ساتو|كينجي سوزوكي|أكيرا واتانابي|ماساهيرو إيتو|جي هون تشوي|مين جون جونغ|سونغ هو كانغ|هيون وو يون|ناوكي ياماموتو|شين إيتشي كوباياشي".split("|"),
+    "in": "أميت باتيل|فيجاي سينغ|سوريش ريدي|أنيل غوبتا|راهول ميهتا|ديباك جوشي|نيها أغاروال|كيران راو|أرجون نير|مانيش ياداف".split("|"),
+    "asia": "ريزا سوانتو|بودي سانتوسو|أحمد زاهد|حسن بصري|تران مينه|فام كوانغ|سوفان سيتي|أريف حكيم|إمران خان|شفيق الرحمن|خوسيه ريزال|ماريا سانتوس".split("|"),
+    "eu": "بيير دوبوا|كلاوس شميت|فرانشيسكو بيانكي|ياكوب نوفاك|سفين أندرسون|إريك يوهانسن|كارين هوفمان|جورج بابادوبولوس|يان دي فريس|لوكاس فاغنر|باولو كوستا|ماتيو لوفيفر".split("|"),
+    "af": "إيمانويل أوكافور|صامويل موانغي|بيتر كاماو|عبدولاي سيسي|إبراهيما ديالو|غريس موغابي|فيليكس تشيسيكيدي|كوفي أنان|أولوسيغون أديمولا|بول كاغامي".split("|"),
+    "tr_ir": "مصطفى وارانك|أحمد يلدز|علي رضا كريمي|حسين أميري|مهدي رضائي|فاطمة دميرتاش|كمال أوغلو|رضا أحمدي|محسن نوري|بولنت أرسلان".split("|"),
+    "am": "روبرت ويليامز|جينيفر ديفيس|خوان رودريغيز|لويز سيلفا|أنطونيو غوميز|سارة ويلسون|دانيال مارتينيز|بيدرو ألفيس|كيفن تومسون|لورا غارسيا".split("|"),
+}
+for _region, _names in FOREIGN_MORE.items():
+    FOREIGN[_region] = FOREIGN[_region] + _names
 REGION = {**{c: "ru" for c in "RU BY KZ UZ KG TJ AM AZ".split()},
           **{c: "asia" for c in "ID MY SG VN TH PK BD LK PH".split()},
           "CN": "cn", "JP": "jp_kr", "KR": "jp_kr", "IN": "in",
@@ -214,18 +227,25 @@ class Ctx:
         self.site = rng.choice(SITES)
 
     def person(self, land: Land, title: str) -> Person:
-        r = self.rng
+        """The holder of an office (a state and a title) in one of its three terms: the same
+        few people recur across articles, and one name in two states is as rare as in real news
+        (a cast drawn per office, not a name per article; the article draws only the term and
+        the honorific)."""
+        term = self.rng.randrange(3)
+        r = random.Random(f"{land.iso}|{title}|{term}")          # str seeds are stable across runs
         if land.iso in ARAB or land.iso not in REGION:
             fem = r.random() < 0.15
-            name = f"{r.choice(GIVEN_F if fem else GIVEN)} {r.choice(FAMILY)}"
+            name = f"{r.choice(GIVEN_F if fem else GIVEN)} {r.choice(FAMILY)} {r.choice(FAMILY)}"
             if fem:
                 title = re.sub(r"^(وزير|سفير|رئيس|نائب) ", lambda m: {"وزير": "وزيرة ", "سفير": "سفيرة ",
                                "رئيس": "رئيسة ", "نائب": "نائبة "}[m.group(1)], title)
         else:
-            name = r.choice(FOREIGN[REGION[land.iso]])
-        hon = r.choice(["الدكتور", "المهندس", "السيد", "", ""])
+            names = FOREIGN[REGION[land.iso]]
+            firsts, lasts = [n.split()[0] for n in names], [n.split()[-1] for n in names]
+            name = f"{r.choice(firsts)} {r.choice(firsts + lasts)} {r.choice(lasts)}"
+        hon = self.rng.choice(["الدكتور", "المهندس", "السيد", "", ""])
         if land.iso in GULF:
-            hon = r.choice(["معالي", "سعادة", "الشيخ", ""])
+            hon = self.rng.choice(["معالي", "سعادة", "الشيخ", ""])
         if name.split()[0] in GIVEN_F:
             hon = {"الدكتور": "الدكتورة", "المهندس": "المهندسة", "السيد": "السيدة"}.get(hon, "")
         return Person(name, title, hon)

@@ -269,3 +269,12 @@ def test_a_name_in_apposition_before_its_role():
     assert [(p.label, p.country) for p in got] == [("لوه شياو قوانغ", "CN")]
     got = find_persons(analyse("وبحث الجانبان التعاون المشترك، الوزير أكد ذلك."))
     assert "التعاون المشترك" not in [p.label for p in got]
+
+
+@pytest.mark.parametrize("source", ["مصادر مطلعة", "مصدر مسؤول", "مصادر دبلوماسية", "مصدر حكومي",
+                                    "مسؤول رفيع المستوى", "المتحدث باسم الوزارة", "شهود عيان", "مراقبون"])
+def test_an_unnamed_source_is_never_a_person(source):
+    """«مصادر مطلعة» was a person in half of a synthetic corpus: one node collecting every state."""
+    text = (f"تونس - وات\nقال {source} إن وزير تكنولوجيات الاتصال التونسي نزار بن ناجي وقع مذكرة "
+            f"تفاهم مع نظيره المصري في مجال الذكاء الاصطناعي.\n")
+    assert [p.label for p in extract_text(text, "src").persons] == ["نزار بن ناجي"]
