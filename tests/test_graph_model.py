@@ -235,3 +235,62 @@ def test_a_store_of_the_old_layout_says_how_to_upgrade_and_upgrades(tmp_path):
     no_blank = lambda s: {t for t in s if "_:" not in t}                        # noqa: E731
     assert no_blank(triples(upgraded)) == no_blank(triples(fresh))
     assert no_blank(triples(upgraded, vocab.ENTITY_GRAPH)) == no_blank(triples(fresh, vocab.ENTITY_GRAPH))
+
+
+# ---------------------------------------------------------------- one accord, several reports
+
+SIGNING = ("{place} - وقّعت مصر وتونس {when} مذكرة تفاهم في مجال الذكاء الاصطناعي، وقّعها عن الجانب "
+           "المصري وزير الاتصالات عمرو طلعت وعن الجانب التونسي وزير تكنولوجيات الاتصال نزار بن ناجي.\n")
+OTHER_OUTLET = ("تونس - وات\nوقّع وزير تكنولوجيات الاتصال التونسي نزار بن ناجي ونظيره المصري عمرو طلعت "
+                "يوم 12 مايو 2024 بالقاهرة مذكرة تفاهم بين تونس ومصر للتعاون في مجال الذكاء الاصطناعي.\n")
+PLANNED = ("القاهرة - أعلن وزير الاتصالات المصري عمرو طلعت يوم 3 مارس 2024 أن مصر وتونس تعتزمان توقيع "
+           "مذكرة تفاهم في مجال الذكاء الاصطناعي خلال الأشهر المقبلة.\n")
+
+
+def reports(tmp_path, **texts) -> "Store":
+    folder = tmp_path / "news"
+    folder.mkdir()
+    for name, text in texts.items():
+        (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+    store = memory_store()
+    assert load(store, [folder], progress=False).ok
+    return store
+
+
+def accords(store) -> list[dict]:
+    return store.select("""SELECT ?a ?status (STR(?d) AS ?date) (COUNT(DISTINCT ?art) AS ?n)
+        (COUNT(DISTINCT ?e) AS ?evidence) WHERE {
+        ?a a tdo:MemorandumOfUnderstanding ; tdo:status ?status ; tdo:reportedIn ?art ; tdo:evidence ?e
+        OPTIONAL { ?a tdo:date ?d } } GROUP BY ?a ?status ?d ORDER BY ?date""")
+
+
+def test_two_outlets_reporting_one_signing_give_one_accord(tmp_path):
+    store = reports(tmp_path, ahram=SIGNING.format(place="القاهرة", when="يوم 12 مايو 2024"), tap=OTHER_OUTLET)
+    [mou] = accords(store)
+    assert (mou["date"], mou["n"], mou["evidence"]) == ("2024-05-12", "2", "2")
+    signings = store.select("SELECT DISTINCT ?e WHERE { ?e a tdo:Signing }")
+    assert len(signings) == 1
+    from kg.graph import queries
+    q = queries.get("country-pairs")
+    row = next(r for r in store.select(q.text) if {r["a"], r["b"]} == {vocab.country_iri("EG"), vocab.country_iri("TN")})
+    assert (row["items"], row["articles"]) == ("2", "2")        # one accord and one signing; two reports
+    # removing one report keeps the accord, with what the other says
+    store.remove_graphs([vocab.article_iri("ahram")])
+    [mou] = accords(store)
+    assert (mou["n"], mou["evidence"]) == ("1", "1")
+    assert_is_merge(store)
+
+
+def test_one_pair_two_signings_a_year_apart_stay_two(tmp_path):
+    store = reports(tmp_path, y2023=SIGNING.format(place="القاهرة", when="يوم 12 مايو 2023"),
+                    y2024=SIGNING.format(place="القاهرة", when="يوم 12 مايو 2024"))
+    assert [a["date"] for a in accords(store)] == ["2023-05-12", "2024-05-12"]
+
+
+def test_a_planned_accord_later_signed_is_two_nodes_read_in_date_order(tmp_path):
+    store = reports(tmp_path, plan=PLANNED, done=SIGNING.format(place="القاهرة", when="يوم 12 مايو 2024"))
+    from kg.graph import queries
+    q = queries.get("accords-between")
+    rows = store.select(q.text, queries.bind(q, {"a": "EG", "b": "TN"}))
+    assert [(r["status"].rsplit("#", 1)[1], r["date"], r["reports"]) for r in rows] == \
+        [("Planned", "2024-03-03", "1"), ("Signed", "2024-05-12", "1")]

@@ -48,3 +48,23 @@ def org_key(name: str, country: str | None) -> str:
 
 def place_key(name: str) -> str:
     return skeleton(name)
+
+
+def report_key(kind: str, type_: str, status: str | None, states: list[str], date: str | None,
+               detail: tuple[str, ...] = ()) -> str | None:
+    """What several reports of one accord or event share: its type, status, states and
+    date (at the precision given), so that five outlets reporting one signing give one node.
+    None (a node of its own) when the report has no date or fewer than two states: too little
+    to tell two accords apart. Conservative by design: reports that differ in status, date
+    precision or states stay apart; ``detail`` (parties and signatories by key) separates
+    several accords of one article that share the rest.
+
+    >>> report_key("agreement", "MemorandumOfUnderstanding", "signed", ["TN", "EG"], "2024-05-12")
+    'agreement|MemorandumOfUnderstanding|signed|EG,TN|2024-05-12|'
+    >>> report_key("agreement", "MemorandumOfUnderstanding", "signed", ["EG", "TN"], None) is None
+    True
+    """
+    states = sorted(set(states))
+    if not date or len(states) < 2:
+        return None
+    return "|".join([kind, type_, status or "", ",".join(states), date, ",".join(sorted(detail))])

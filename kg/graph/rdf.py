@@ -18,6 +18,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
 from collections import Counter, defaultdict
 
+from ..extract import identity
 from ..extract.lexicon import countries
 from ..extract.records import ArticleRecords
 from . import vocab
@@ -127,11 +128,10 @@ def article_graph(rec: ArticleRecords) -> Graph:
         cs = [countries()[i] for i in isos if i in countries()]
         return " و".join(c.name_ar for c in cs), " and ".join(c.name_en for c in cs)
 
-    local = quote(rec.id, safe="-_.~")
+    states_of = {**{p.ref: p.country for p in rec.persons}, **{o.ref: o.country for o in rec.organizations}}
     for kind, items, role in (("agreement", rec.agreements, TDO.party),
                               ("engagement", rec.engagements, TDO.participant)):
-        for i, item in enumerate(items, 1):
-            n = TDR[f"{kind}/{local}-{i}"]
+        for item, n in zip(items, report_nodes(rec.id, kind, items, states_of)):
             members = item.parties if kind == "agreement" else item.participants
             g.add((n, RDF.type, TDO[item.type]))
             lab_ar, lab_en = TYPE_LABELS[item.type]
@@ -150,6 +150,24 @@ def article_graph(rec: ArticleRecords) -> Graph:
                     g.add((n, TDO.location, nodes[r]))
             _common(g, n, art, rec, item)
     return g
+
+
+def report_nodes(article_id: str, kind: str, items: list, states_of: dict[str, str | None]) -> list[URIRef]:
+    """The node of each accord (or event) an article reports: shared with other articles'
+    reports of the same one (:func:`kg.extract.identity.report_key`), else the article's own
+    (``tdr:agreement/{article}-{n}``)."""
+    def key(item, detail=()):
+        members = item.parties if kind == "agreement" else item.participants
+        states = [r.split(":", 1)[1] if r.startswith("country:") else states_of.get(r) for r in members]
+        return identity.report_key(kind, item.type, getattr(item, "status", None), [s for s in states if s],
+                                   item.date, detail)
+    keys = [key(item) for item in items]
+    clash = {k for k in keys if k is not None and keys.count(k) > 1}
+    keys = [key(item, tuple(item.parties + item.signatories) if kind == "agreement" else
+                tuple(item.participants + item.places)) if k in clash else k for item, k in zip(items, keys)]
+    local = quote(article_id, safe="-_.~")
+    return [URIRef(vocab.report_iri(kind, k)) if k is not None and keys.count(k) == 1
+            else TDR[f"{kind}/{local}-{i}"] for i, k in enumerate(keys, 1)]
 
 
 def standalone(g: Graph) -> Graph:

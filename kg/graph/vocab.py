@@ -88,6 +88,11 @@ def place_iri(key: str) -> str:
     return f"{BASE}place/{_digest(key)}"
 
 
+def report_iri(kind: str, key: str) -> str:
+    """An accord or event that several articles may report (``kind``: agreement, engagement)."""
+    return f"{BASE}{kind}/{_digest(key)}"
+
+
 def article_iri(article_id: str) -> str:
     return f"{BASE}article/{quote(article_id, safe='-_.~')}"
 
