@@ -21,7 +21,8 @@ DEFAULTS = {
     "MAX_CONTENT_LENGTH": 1_000_000,   # bytes of a request body
     "ALLOW_UPDATE": False,         # SPARQL Update refused (403) unless enabled
     "UPDATE_TOKEN": None,          # bearer token for updates (from $TDKG_UPDATE_TOKEN)
-    "CORS_ORIGINS": "*",           # Access-Control-Allow-Origin for the API ("" turns CORS off)
+    "CORS_ORIGINS": "*",           # origins allowed to read cross-origin: "*", "a, b", "" (none)
+    "CORS_WRITE_ORIGINS": "",      # origins allowed to send updates cross-origin (default none)
 }
 
 
@@ -30,6 +31,9 @@ def create_app(config: dict | None = None, store: BaseStore | None = None) -> Fl
     app = Flask(__name__)
     app.config.update(DEFAULTS)
     app.config["UPDATE_TOKEN"] = os.environ.get("TDKG_UPDATE_TOKEN")
+    for key in ("CORS_ORIGINS", "CORS_WRITE_ORIGINS"):      # $TDKG_CORS_ORIGINS, $TDKG_CORS_WRITE_ORIGINS
+        if os.environ.get("TDKG_" + key) is not None:
+            app.config[key] = os.environ["TDKG_" + key]
     app.config.update(config or {})
     if app.config["ALLOW_UPDATE"] and not app.config["UPDATE_TOKEN"]:
         raise ValueError("updates need a token: set TDKG_UPDATE_TOKEN")

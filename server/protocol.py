@@ -5,7 +5,7 @@ import hmac
 import re
 import threading
 
-from flask import Blueprint, Response, current_app, redirect, request, url_for
+from flask import Blueprint, Response, current_app, g, redirect, request, url_for
 from werkzeug.datastructures import MIMEAccept
 
 from kg.graph import formats, sparql
@@ -44,15 +44,45 @@ def store():
     return current_app.extensions["tdkg.store"]
 
 
+def _origins(setting: str | None) -> list[str]:
+    return [o.strip() for o in (setting or "").split(",") if o.strip()]
+
+
+def _is_write() -> bool:
+    """A request that changes the store or carries the update token: a SPARQL Update, anything
+    with an Authorization header, or the preflight of one (it asks to send Authorization)."""
+    if getattr(g, "tdkg_write", False) or "Authorization" in request.headers:
+        return True
+    if request.mimetype == "application/sparql-update":
+        return True
+    asked = request.headers.get("Access-Control-Request-Headers", "").lower()
+    return request.method == "OPTIONS" and "authorization" in asked
+
+
 def cors(resp: Response) -> Response:
-    origins = current_app.config["CORS_ORIGINS"]
-    if origins:
-        resp.headers["Access-Control-Allow-Origin"] = origins
-        resp.headers["Access-Control-Allow-Headers"] = "Content-Type, Accept, Authorization"
-        resp.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-        resp.headers["Access-Control-Expose-Headers"] = "X-TDKG-Truncated, X-TDKG-Seconds"
-        if origins != "*":
-            resp.headers["Vary"] = "Origin"
+    """CORS headers: reads (queries, saved queries, analysis, validation) for CORS_ORIGINS (default
+    ``*``), writes (updates, anything with the token) only for CORS_WRITE_ORIGINS (default none),
+    so a page on another site cannot drive an update through a user's browser. Each setting is
+    ``*`` or a comma-separated list of origins (``https://a.example, https://b.example``)."""
+    cfg = current_app.config
+    write = _is_write()
+    allowed = _origins(cfg["CORS_WRITE_ORIGINS"] if write else cfg["CORS_ORIGINS"])
+    origin = request.headers.get("Origin")
+    if not allowed:
+        return resp
+    if "*" in allowed:
+        value = "*"
+    elif origin in allowed:
+        value = origin
+    else:
+        resp.headers.add("Vary", "Origin")
+        return resp
+    resp.headers["Access-Control-Allow-Origin"] = value
+    resp.headers["Access-Control-Allow-Headers"] = "Content-Type, Accept" + (", Authorization" if write else "")
+    resp.headers["Access-Control-Allow-Methods"] = "GET, HEAD, POST, OPTIONS"
+    resp.headers["Access-Control-Expose-Headers"] = "X-TDKG-Truncated, X-TDKG-Seconds"
+    if value != "*":
+        resp.headers.add("Vary", "Origin")
     return resp
 
 
@@ -71,7 +101,7 @@ def _read_request() -> tuple[str | None, str | None, list[str], list[str]]:
     For a query the graphs are default-graph-uri/named-graph-uri; for an update
     using-graph-uri/using-named-graph-uri.
     """
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         if "update" in request.args:
             raise ApiError(405, "updates must be sent by POST", {"Allow": "POST"})
         a = request.args
@@ -87,6 +117,7 @@ def _read_request() -> tuple[str | None, str | None, list[str], list[str]]:
         if query is not None and update is not None:
             raise ApiError(400, "give either query or update, not both")
         if update is not None:
+            g.tdkg_write = True
             return None, update, f.getlist("using-graph-uri"), f.getlist("using-named-graph-uri")
         return query, None, f.getlist("default-graph-uri"), f.getlist("named-graph-uri")
     if ctype in ("application/sparql-query", "application/sparql-update"):
@@ -110,9 +141,9 @@ def endpoint():
     if update is not None:
         return _update(update, default_graphs, named_graphs)
     if not query:
-        if request.method == "GET" and prefers_html():
+        if request.method in ("GET", "HEAD") and prefers_html():
             return redirect(url_for("page.index"))
-        if request.method == "GET":
+        if request.method in ("GET", "HEAD"):
             sd = sparql.service_description(request.base_url, current_app.config["ALLOW_UPDATE"])
             return Response(sd, mimetype="text/turtle")
         raise ApiError(400, "no query given (parameter 'query' or an application/sparql-query body)")
@@ -124,12 +155,17 @@ def negotiate(form: str) -> tuple[formats.Format, str]:
     alias such as application/json when that is what Accept named): format= first, then Accept."""
     graph = form in ("CONSTRUCT", "DESCRIBE")
     offer = GRAPH_OFFER if graph else RESULT_OFFER
-    name = request.values.get("format") if request.method == "GET" or request.mimetype == \
+    name = request.values.get("format") if request.method in ("GET", "HEAD") or request.mimetype == \
         "application/x-www-form-urlencoded" else request.args.get("format")
-    if name:          # a short name ("xml" and "json" mean RDF/XML and JSON-LD for graphs) or a media type
+    if name is not None:   # a short name ("xml" and "json" mean RDF/XML and JSON-LD for graphs) or a media type
         fmt = formats.by_name(name, results=not graph) or formats.by_media_type(name, results=not graph)
-        if fmt is not None and fmt.served:
-            return fmt, fmt.media_type               # otherwise Accept decides
+        if fmt is None or not fmt.served:
+            served = [f for f in formats.FORMATS if f.served and f.is_rdf == graph]
+            raise ApiError(400, f"unknown format {name!r} for a {form} query; use one of "
+                                f"{', '.join(n for f in served for n in f.names)} or their media types "
+                                f"({', '.join(f.media_type for f in served)}), or leave format out and "
+                                "send Accept")
+        return fmt, fmt.media_type
     mime = best(offer)
     if mime is None:
         raise ApiError(406, f"none of the accepted types is available for a {form} query; "
@@ -152,6 +188,8 @@ def run_query(query: str, default_graphs=(), named_graphs=(), substitutions=None
                                 timeout=cfg["QUERY_TIMEOUT"], max_rows=cfg["MAX_ROWS"])
     except sparql.QueryRefused as e:
         raise ApiError(403, str(e))
+    except sparql.QueryTooComplex as e:
+        raise ApiError(400, f"{e}; the query engine cannot take more, so the query was not run")
     except sparql.QueryTimeout as e:
         raise ApiError(503, f"{e}; simplify the query or add a LIMIT", {"Retry-After": "5"})
     except SyntaxError as e:
@@ -196,6 +234,10 @@ def _update(update: str, using: list[str], using_named: list[str]):
         raise ApiError(403, "SERVICE and LOAD are not allowed: this endpoint fetches no other URLs")
     if sparql.query_form(update) != "UPDATE":
         raise ApiError(400, "not a SPARQL Update")
+    try:
+        sparql.check_complexity(update)
+    except sparql.QueryTooComplex as e:
+        raise ApiError(400, f"{str(e).replace('query', 'update', 1)}; the engine cannot take more, so it was not run")
     update = _with_dataset(update, using, using_named)
     from kg import validate as shacl
     with current_app.extensions.setdefault("tdkg.update_lock", threading.Lock()):

@@ -360,3 +360,127 @@ def test_updates_pass_the_shacl_gate(update_client):
     status, _, body = call(update_client, "GET", SPARQL + "?query=" + urllib.parse.quote(ask),
                            headers={"Accept": "application/sparql-results+json"})
     assert json.loads(body)["boolean"] is True
+
+
+# ---------------------------------------------------------------- limits and small protocol points
+
+@pytest.mark.parametrize("query", [
+    "SELECT * WHERE " + "{" * 3000 + " ?s ?p ?o " + "}" * 3000,                          # nested groups
+    "SELECT * WHERE { ?s ?p ?o " + " FILTER(?o)" * 47000 + " }",                          # chained FILTERs
+    "SELECT * WHERE { ?s ?p ?o FILTER(" + "(" * 10000 + "?o" + ")" * 10000 + ") }",       # parentheses
+    "SELECT * WHERE { ?s ?p ?o " + " OPTIONAL { ?s ?p ?o }" * 1000 + " }",                # OPTIONAL chain
+    "SELECT * WHERE { ?s ?p ?o FILTER(?o" + " + ?o" * 10000 + ") }",                       # operators
+    "SELECT * WHERE { " + " ".join(f"?s{i} ?p ?o ." for i in range(10000)) + " }",       # triple patterns
+    "SELECT * WHERE \\u007B" * 3000 + " ?s ?p ?o " + "}" * 3000,                          # escaped braces
+])
+def test_engine_crashing_queries_are_refused_with_400(client, query):
+    """Each of these overflows the engine's stack and kills the process when run (measured); the
+    guard refuses them first, in the one error shape, and the endpoint answers the next query."""
+    status, _, body = call(client, "POST", SPARQL, query.encode(), {"Content-Type": "application/sparql-query"})
+    assert status == 400
+    err = error_of(body)
+    assert "at most" in err["message"] and "not run" in err["message"]
+    status, _, body = call(client, "POST", SPARQL, b"ASK { ?s ?p ?o }", {"Content-Type": "application/sparql-query"})
+    assert status == 200 and json.loads(body)["boolean"] is True
+
+
+def test_guard_lets_big_ordinary_requests_through(client):
+    """Long VALUES lists, many strings or IRIs holding brackets, and every saved query pass."""
+    from kg.graph import queries
+    values = " ".join(f"<https://w3id.org/tdkg/country/X{i}>" for i in range(5000))
+    strings = " ".join('"{{{((( [[[ && || + - * /"' for _ in range(2000))
+    q = f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?c {{ {values} }} VALUES ?s {{ {strings} }} }}"
+    status, _, body = call(client, "POST", SPARQL, q.encode(), {"Content-Type": "application/sparql-query"})
+    assert status == 200, body
+    for name in queries.saved_queries():
+        status, _, body = call(client, "GET", f"/queries/{name}.json")
+        assert status == 200, (name, body)
+
+
+def test_too_complex_update_is_refused_before_the_store(update_client):
+    upd = "INSERT { ?s ?p ?o } WHERE " + "{" * 3000 + " ?s ?p ?o " + "}" * 3000
+    status, _, body = call(update_client, "POST", SPARQL, upd.encode(),
+                           {"Content-Type": "application/sparql-update", "Authorization": f"Bearer {UPDATE_TOKEN}"})
+    assert status == 400 and "update nested 3000 levels deep" in error_of(body)["message"]
+    data = "INSERT DATA { GRAPH <urn:big> { " + " ".join(
+        f'<urn:s{i}> <http://www.w3.org/2000/01/rdf-schema#comment> "x" .' for i in range(50)) + " } }"
+    from kg.graph import sparql
+    sparql.check_complexity(data.replace(" . ", " . " * 400))    # plain data: any number of triples
+    status, _, body = call(update_client, "POST", SPARQL, data.encode(),
+                           {"Content-Type": "application/sparql-update", "Authorization": f"Bearer {UPDATE_TOKEN}"})
+    assert status == 204, body
+
+
+def test_head_is_get_without_a_body(client):
+    url = SPARQL + "?query=" + urllib.parse.quote(PAIRS)
+    got = call(client, "GET", url, headers={"Accept": "text/csv"})
+    head = call(client, "HEAD", url, headers={"Accept": "text/csv"})
+    assert head[0] == got[0] == 200 and head[2] == b""
+    assert head[1]["Content-Type"] == got[1]["Content-Type"]
+    assert head[1]["Content-Length"] == got[1]["Content-Length"] == str(len(got[2]))
+    status, headers, body = call(client, "HEAD", SPARQL)          # the service description
+    assert status == 200 and headers["Content-Type"].startswith("text/turtle") and body == b""
+
+
+@pytest.mark.parametrize("url", [SPARQL + "?format=yaml&query=" + urllib.parse.quote(PAIRS),
+                                 SPARQL + "?format=turtle&query=" + urllib.parse.quote(PAIRS),
+                                 SPARQL + "?format=csv&query=" + urllib.parse.quote(CONSTRUCT),
+                                 "/queries/country-pairs?format=yaml"])
+def test_unknown_format_is_400_naming_the_choices(client, url):
+    status, _, body = call(client, "GET", url, headers={"Accept": "application/sparql-results+json"})
+    assert status == 400
+    msg = error_of(body)["message"]
+    assert "unknown format" in msg and "use one of" in msg
+    assert ("csv" in msg and "tsv" in msg) or ("turtle" in msg and "ntriples" in msg)
+
+
+def test_reads_are_cross_origin_writes_are_not(client):
+    origin = {"Origin": "https://elsewhere.example"}
+    status, headers, _ = call(client, "GET", SPARQL + "?query=" + urllib.parse.quote("ASK {}"), headers=origin)
+    assert status == 200 and headers["Access-Control-Allow-Origin"] == "*"
+    assert "Authorization" not in headers["Access-Control-Allow-Headers"]
+    status, headers, _ = call(client, "OPTIONS", SPARQL, headers={        # preflight of an update
+        **origin, "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "authorization, content-type"})
+    assert status == 204 and "Access-Control-Allow-Origin" not in headers
+    status, headers, _ = call(client, "POST", SPARQL, b"CLEAR ALL", {
+        **origin, "Content-Type": "application/sparql-update", "Authorization": "Bearer x"})
+    assert "Access-Control-Allow-Origin" not in headers
+    status, headers, _ = call(client, "POST", "/validate", b"<urn:a> <urn:b> <urn:c> .",
+                              {**origin, "Content-Type": "text/turtle"})
+    assert status == 200 and headers["Access-Control-Allow-Origin"] == "*"    # writes nothing
+
+
+def test_cors_origins_are_configurable(loaded_store):
+    from kg.graph.oxigraph import Store
+    from conftest import make_app
+    app = make_app(Store(loaded_store, read_only=True), ALLOW_UPDATE=True,
+                   CORS_ORIGINS="https://a.example, https://b.example", CORS_WRITE_ORIGINS="https://a.example")
+    c = app.test_client()
+    url = SPARQL + "?query=" + urllib.parse.quote("ASK {}")
+    _, headers, _ = call(c, "GET", url, headers={"Origin": "https://b.example"})
+    assert headers["Access-Control-Allow-Origin"] == "https://b.example" and "Origin" in headers["Vary"]
+    _, headers, _ = call(c, "GET", url, headers={"Origin": "https://evil.example"})
+    assert "Access-Control-Allow-Origin" not in headers and "Origin" in headers["Vary"]
+    preflight = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "Authorization"}
+    _, headers, _ = call(c, "OPTIONS", SPARQL, headers={"Origin": "https://a.example", **preflight})
+    assert headers["Access-Control-Allow-Origin"] == "https://a.example"
+    assert "Authorization" in headers["Access-Control-Allow-Headers"]
+    _, headers, _ = call(c, "OPTIONS", SPARQL, headers={"Origin": "https://b.example", **preflight})
+    assert "Access-Control-Allow-Origin" not in headers
+    off = make_app(Store(loaded_store, read_only=True), CORS_ORIGINS="").test_client()
+    _, headers, _ = call(off, "GET", url, headers={"Origin": "https://b.example"})
+    assert "Access-Control-Allow-Origin" not in headers
+
+
+def test_syntax_error_positions_count_the_users_lines(loaded_store):
+    """`tdkg query` puts the usual PREFIX lines in front; the position is the user's line 1."""
+    from kg.graph import sparql
+    from kg.graph.oxigraph import Store
+    from kg.graph.vocab import PREFIXES
+    with pytest.raises(SyntaxError, match=r"error at 1:25\b"):
+        sparql.query_with_prefixes(Store(loaded_store, read_only=True), "SELECT * WHERE { ?s ?p }", PREFIXES)
+    with pytest.raises(SyntaxError, match=r"error at 2:"):
+        sparql.query_with_prefixes(Store(loaded_store, read_only=True), "SELECT *\nWHERE { ?s ?p }", PREFIXES)
+    with pytest.raises(sparql.QueryTooComplex):
+        sparql.query_with_prefixes(Store(loaded_store, read_only=True), "ASK " + "{" * 3000 + "}" * 3000, PREFIXES)

@@ -37,6 +37,67 @@ class QueryTimeout(RuntimeError):
     pass
 
 
+class QueryTooComplex(ValueError):
+    """A query or update nested or chained beyond what the engine's parser and evaluator can recurse
+    through: refused before it reaches the engine (which would overflow its stack and take the
+    whole process down)."""
+
+
+# The engine (Oxigraph) parses and evaluates recursively on the calling thread's stack (8 MB):
+# measured, it crashes the process at about 2,200 nested { }, 830 OPTIONALs in a row, 4,500 nested
+# ( ), 6,500 UNIONs, 6,700 chained + or 9,100 FILTERs. A request stays well below each (and below
+# their sum, the worst case tested in tests/test_reliability.py); real queries use a few dozen.
+MAX_DEPTH = 100           # { ( [ nested
+MAX_PATTERNS = 300        # OPTIONAL, UNION, MINUS, FILTER, BIND, GRAPH, SERVICE, EXISTS, VALUES, SELECT
+MAX_OPERATORS = 2000      # && || ! = < > + - * / ^ | (expressions and property paths)
+MAX_TRIPLE_PATTERNS = 500   # triple patterns (crash at about 9,000; 200 already cost the optimiser 12 s)
+
+_BRACKETS = re.compile(r"[{}()\[\]]")
+_PATTERN_WORDS = re.compile(r"(?<![\w?$:])(?:OPTIONAL|UNION|MINUS|FILTER|BIND|GRAPH|SERVICE|EXISTS|VALUES|SELECT)\b",
+                            re.I)
+_BRACES = re.compile(r"[{}]")
+_DATA_BLOCK = re.compile(r"\b(?:INSERT|DELETE)\s+DATA\s*\{", re.I)
+_SEPARATORS = re.compile(r"[,;]|\.(?=\s|\}|$)")
+_OPERATORS = re.compile(r"&&|\|\||[!=<>]=?|[+*/^|]|(?<![\w:.-])-")
+
+
+def check_complexity(text: str) -> None:
+    """Raise :class:`QueryTooComplex` if a query or update nests or chains more than the engine can
+    take (see :data:`MAX_DEPTH` and its neighbours); strings, IRIs and comments do not count.
+
+    >>> check_complexity("SELECT * WHERE { ?s ?p ?o FILTER(?o > 1) }")
+    >>> check_complexity("SELECT * WHERE " + "{" * 500 + "}" * 500)
+    Traceback (most recent call last):
+    ...
+    kg.graph.sparql.QueryTooComplex: query nested 500 levels deep ({ ( [); at most 100 are allowed
+    """
+    if _surely_small(text):
+        return
+    skeleton = _COMMENT_OR_STRING.sub(" ", _UCHAR.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text))
+    depth = peak = 0
+    for m in _BRACKETS.finditer(skeleton):
+        if m.group() in "{([":
+            depth += 1
+            if depth > peak:
+                peak = depth
+        else:
+            depth -= 1
+    if peak > MAX_DEPTH:
+        raise QueryTooComplex(f"query nested {peak} levels deep ({{ ( [); at most {MAX_DEPTH} are allowed")
+    patterns = len(_PATTERN_WORDS.findall(skeleton))
+    if patterns > MAX_PATTERNS:
+        raise QueryTooComplex(f"query has {patterns} OPTIONAL/UNION/MINUS/FILTER/BIND/GRAPH/EXISTS/VALUES/"
+                              f"SELECT clauses; at most {MAX_PATTERNS} are allowed")
+    patterns = len(_SEPARATORS.findall(_without_data(skeleton)))
+    if patterns > MAX_TRIPLE_PATTERNS:
+        raise QueryTooComplex(f"query has {patterns} triple patterns; at most {MAX_TRIPLE_PATTERNS} are "
+                              "allowed (INSERT DATA and DELETE DATA blocks may hold any number of triples)")
+    operators = len(_OPERATORS.findall(skeleton))
+    if operators > MAX_OPERATORS:
+        raise QueryTooComplex(f"query has {operators} operators (expressions and property paths); "
+                              f"at most {MAX_OPERATORS} are allowed")
+
+
 def blank(query: str) -> str:
     """The query with strings, IRIs and comments blanked out, offsets kept ('<…>' stays '<  >')."""
     def pad(m):
@@ -71,6 +132,68 @@ def uses_load(update: str) -> bool:
     return re.search(r"\bLOAD\b", _skeleton(update), re.I) is not None
 
 
+_WORDS = ("OPTIONAL", "UNION", "MINUS", "FILTER", "BIND", "GRAPH", "SERVICE", "EXISTS", "VALUES", "SELECT")
+
+
+def _surely_small(text: str) -> bool:
+    """Upper bounds from plain character counts (strings, IRIs, comments included, so each is at
+    least the real count): when all are within the limits no scan is needed. A normal query takes
+    this path in a few microseconds."""
+    if "\\u" in text or "\\U" in text:                # escapes may hide brackets or keywords
+        return False
+    upper = text.upper()
+    return (text.count("{") + text.count("(") + text.count("[") <= MAX_DEPTH
+            and sum(upper.count(w) for w in _WORDS) <= MAX_PATTERNS
+            and text.count(",") + text.count(";") + text.count(".") <= MAX_TRIPLE_PATTERNS
+            and sum(text.count(c) for c in "&|!=<>+-*/^") <= MAX_OPERATORS)
+
+
+def _without_data(skeleton: str) -> str:
+    """The skeleton without the contents of its INSERT DATA / DELETE DATA blocks (plain triples,
+    which the engine reads without recursion however many there are)."""
+    parts, pos = [], 0
+    for m in _DATA_BLOCK.finditer(skeleton):
+        if m.start() < pos:
+            continue
+        depth, end = 1, len(skeleton)
+        for b in _BRACES.finditer(skeleton, m.end()):
+            depth += 1 if b.group() == "{" else -1
+            if depth == 0:
+                end = b.end()
+                break
+        parts.append(skeleton[pos:m.start()])
+        pos = end
+    parts.append(skeleton[pos:])
+    return "".join(parts)
+
+
+_POSITION = re.compile(r"\b(at|line) (\d+):(\d+)")
+
+
+def user_position(message: str, hidden_lines: int) -> str:
+    """A parser message with its ``L:C`` positions counted in the user's own lines, when
+    ``hidden_lines`` lines (PREFIX declarations) were put in front of the user's text.
+
+    >>> user_position("error at 12:25: expected one of LATERAL", 11)
+    'error at 1:25: expected one of LATERAL'
+    """
+    if not hidden_lines:
+        return message
+    return _POSITION.sub(lambda m: f"{m.group(1)} {int(m.group(2)) - hidden_lines}:{m.group(3)}"
+                         if int(m.group(2)) > hidden_lines else m.group(), message)
+
+
+def query_with_prefixes(store, text: str, prefixes: str, substitutions: dict | None = None):
+    """Run a user's query (``tdkg query``) with the usual PREFIX lines put in front: refused first
+    if too complex (:func:`check_complexity`), and a syntax error's position given in the user's
+    lines, not counting the hidden PREFIX lines."""
+    check_complexity(text)
+    try:
+        return store.query(prefixes + text, substitutions)
+    except SyntaxError as e:
+        raise SyntaxError(user_position(str(e), prefixes.count("\n"))) from None
+
+
 @dataclass
 class Result:
     form: str                                   # SELECT | ASK | CONSTRUCT | DESCRIBE
@@ -99,6 +222,7 @@ def execute(store, query: str, *, base_iri: str | None = None, default_graphs: l
         raise QueryRefused("this is a SPARQL Update; send it to the update operation")
     if uses_service(query):
         raise QueryRefused("SERVICE (federated query) is not allowed on this endpoint")
+    check_complexity(query)
     start = time.monotonic()
     deadline = start + timeout
     box: dict = {}

@@ -227,11 +227,21 @@
     box.hidden = false;
   }
 
+  // PREFIX lines the page added in front of the user's query: error positions count them, the
+  // user's text does not, so "error at L:C" is shown as the user's own line
+  let hiddenLines = 0;
+
+  function userPosition(message) {
+    if (!hiddenLines) return message;
+    return message.replace(/\b(at|line) (\d+):(\d+)/g, (m, word, l, c) =>
+      Number(l) > hiddenLines ? word + " " + (Number(l) - hiddenLines) + ":" + c : m);
+  }
+
   async function httpError(resp) {
     const body = await resp.text();
     try {
       const e = JSON.parse(body).error;
-      showError(e.status + " " + e.title, e.message);
+      showError(e.status + " " + e.title, userPosition(e.message));
     } catch (_) {
       showError(resp.status + " " + (resp.statusText || "error"), body.slice(0, 2000));
     }
@@ -392,6 +402,7 @@
       const q = byName[select.value];
       const qs = new URLSearchParams(paramValues()).toString();
       const tail = qs ? "?" + qs : "";
+      hiddenLines = 0;
       return execute({
         fetch: () => fetch(ROOT + "/queries/" + q.name + ".json" + tail, { headers: { Accept: ACCEPT } }),
         links: (f, graph) => graph ? ROOT + "/queries/" + q.name + "?format=" + f + (qs ? "&" + qs : "")
@@ -401,6 +412,7 @@
       });
     }
     const { text: full, added } = withPrefixes(text.value);
+    hiddenLines = added.length;
     return execute({
       fetch: () => postQuery(full),
       links: (f) => ROOT + "/sparql?query=" + encodeURIComponent(full) + "&format=" + f,
