@@ -102,11 +102,11 @@ class RemoteStore(BaseStore):
         if not self.graph_store_url:
             return super().replace_graphs(graphs, new, remove)
         graphs, remove = list(graphs), list(remove)
-        entity_parts = self._entity_writes(graphs, [g for g, _ in graphs if g not in new] + remove)
+        drop_old, write_new = self._entity_writes(graphs, [g for g, _ in graphs if g not in new] + remove)
         for iri, nt in graphs:
             self._post(f"{self.graph_store_url}?graph={quote(iri, safe='')}", nt.encode("utf-8"),
                        method="PUT", content_type="application/n-triples")
-        parts = [p for g in remove for p in self._drop_parts(g)] + entity_parts
+        parts = [p for g in remove for p in self._drop_parts(g)] + drop_old + write_new
         if parts:
             self.update(" ;\n".join(parts))
 

@@ -144,10 +144,11 @@ class BaseStore:
         parts = []
         for iri in leaving:
             parts += self._drop_parts(iri)
-        descriptions = self._entity_writes(graphs, leaving)      # read before anything is written
+        drop_old, write_new = self._entity_writes(graphs, leaving)   # read before anything is written
+        parts += drop_old        # before the inserts: Oxigraph reads what a transaction wrote slower
         for iri, nt in graphs:
             parts += self._insert_parts(iri, nt)
-        parts += descriptions
+        parts += write_new
         if parts:
             self.update(" ;\n".join(parts))
 
@@ -156,34 +157,39 @@ class BaseStore:
                    f"FILTER NOT EXISTS {{ GRAPH ?h {{ ?s ?p ?o }} FILTER(?h != <{iri}>) }} }}")
         return ([unmerge] if self.keeps_merge else []) + [f"DROP SILENT GRAPH <{iri}>"]
 
-    def _insert_parts(self, iri: str, nt: str) -> list[str]:
+    def _insert_parts(self, iri: str, nt: str, merge: bool = True) -> list[str]:
+        """INSERT operations for one graph's N-Triples, into the default graph as well when
+        the store keeps the merge (the same text twice: parsing it again costs less than
+        Oxigraph's ``ADD … TO DEFAULT``, measured in bench/model.py)."""
         parts = []
         lines = nt.splitlines()
         plain = [l for l in lines if l.strip() and "_:" not in l]
         blank = [l for l in lines if "_:" in l]
+        also = self.keeps_merge and merge
         for i in range(0, len(plain), 1000):      # servers limit the size of one operation
             body = "\n".join(plain[i:i + 1000])
-            parts.append(f"INSERT DATA {{ GRAPH <{iri}> {{\n{body}\n}} }}")
+            parts.append(f"INSERT DATA {{ GRAPH <{iri}> {{\n{body}\n}}" + (f"\n{body}\n}}" if also else " }"))
         if blank:
             # blank nodes (the ontology's owl:unionOf lists) may not stand in INSERT DATA on
-            # every server (Virtuoso): a template with an empty WHERE makes them
+            # every server (Virtuoso): a template with an empty WHERE makes them, the same
+            # nodes in both graphs of one template
             body = "\n".join(blank)
-            parts.append(f"INSERT {{ GRAPH <{iri}> {{\n{body}\n}} }} WHERE {{}}")
-        if self.keeps_merge and (plain or blank):
-            parts.append(f"ADD SILENT GRAPH <{iri}> TO DEFAULT")     # the same blank nodes
+            parts.append(f"INSERT {{ GRAPH <{iri}> {{\n{body}\n}}" + (f"\n{body}\n}}" if also else " }")
+                         + " WHERE {}")
         return parts
 
     def _entity_writes(self, graphs: list[tuple[str, str]], leaving: list[str],
-                       also: Iterable[str] = ()) -> list[str]:
+                       also: Iterable[str] = ()) -> tuple[list[str], list[str]]:
         """The update operations that rewrite the entity graph's descriptions of the entities
-        the written or leaving graphs name (and ``also``), as the store will be after the write."""
+        the written or leaving graphs name (and ``also``), as the store will be after the write:
+        those that delete the old descriptions, and those that insert the new."""
         named = set(also)
         for _, nt in graphs:
             named |= entities.named_in(nt)
-        if leaving:
-            named |= self._named_in_graphs(leaving)
+        left = self._named_in_graphs(leaving) if leaving else set()
+        named |= left
         if not named:
-            return []
+            return [], []
         touched = sorted(named)
         spellings: dict[str, Counter] = defaultdict(Counter)
         labelled: set[str] = set()
@@ -192,14 +198,17 @@ class BaseStore:
             for r in self.select(entities.spellings_query(chunk, leaving)):
                 spellings[r["x"]][r["s"]] += int(r["n"])
             labelled |= {r["x"] for r in self.select(entities.curated_labels_query(chunk, leaving))}
+        # the entity graph holds a description only of entities some stored graph names: the
+        # others are new, and deleting nothing for them is most of a fresh load's entity work
+        described = sorted(set(spellings) | labelled | left | set(also))
         for iri, nt in graphs:
             for x, spelling in entities.spellings_in(nt):
                 spellings[x][spelling] += 1
             labelled |= entities.labelled_in(nt)
         lines = [line for x in touched for line in entities.description(x, spellings[x], x in labelled)]
-        parts = []
-        for i in range(0, len(touched), 500):
-            values = " ".join(f"<{x}>" for x in touched[i:i + 500])
+        parts, inserts = [], []
+        for i in range(0, len(described), 500):
+            values = " ".join(f"<{x}>" for x in described[i:i + 500])
             if self.keeps_merge:
                 parts.append(f"DELETE {{ ?x ?p ?o }} WHERE {{ VALUES ?x {{ {values} }} "
                              f"GRAPH <{ENTITY_GRAPH}> {{ ?x ?p ?o }} FILTER NOT EXISTS {{ GRAPH ?h "
@@ -208,9 +217,9 @@ class BaseStore:
                          f"{{ {values} }} GRAPH <{ENTITY_GRAPH}> {{ ?x ?p ?o }} }}")
         for i in range(0, len(lines), 1000):
             body = "\n".join(lines[i:i + 1000])
-            parts.append(f"INSERT DATA {{ GRAPH <{ENTITY_GRAPH}> {{\n{body}\n}} " +
-                         (f"{body}\n}}" if self.keeps_merge else "}"))
-        return parts
+            inserts.append(f"INSERT DATA {{ GRAPH <{ENTITY_GRAPH}> {{\n{body}\n}} " +
+                           (f"{body}\n}}" if self.keeps_merge else "}"))
+        return parts, inserts
 
     def _named_in_graphs(self, graphs: list[str]) -> set[str]:
         """The entities stored graphs spell or label (their descriptions change when they go)."""
@@ -287,7 +296,7 @@ class BaseStore:
         undo = []                                    # back to before, as the raw update left it
         for g in graphs:
             undo.append(f"DROP SILENT GRAPH <{g}>")
-            undo += [p for p in self._insert_parts(g, before.get(g, "")) if not p.startswith("ADD ")]
+            undo += self._insert_parts(g, before.get(g, ""), merge=False)
         self.update(" ;\n".join(undo))
         if failed is None:
             changed = [(g, after[g]) for g in graphs if after[g] != before.get(g) and after[g].strip()]

@@ -37,7 +37,8 @@ def upgrade(store: BaseStore, progress: Callable[[int], object] | None = None) -
     entities = sorted({r["x"] for r in store.select(
         "SELECT DISTINCT ?x WHERE { GRAPH ?g { ?x skos:hiddenLabel ?s } }")})
     for i in range(0, len(entities), 500):
-        parts = store._entity_writes([], [], also=entities[i:i + 500])
+        drop_old, write_new = store._entity_writes([], [], also=entities[i:i + 500])
+        parts = drop_old + write_new
         if parts:
             store.update(" ;\n".join(parts))
     for i in range(0, len(graphs), CHUNK):
