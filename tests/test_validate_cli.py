@@ -87,3 +87,63 @@ def test_gate_refuses_whole_file_and_store_is_byte_for_byte_unchanged(tmp_path):
     again = cli("export", "--format", "nq", store=store, check=True).stdout
     triples = len(Graph().parse(DATA / "curated-ok.ttl"))
     assert len(again.splitlines()) == len(before.splitlines()) + triples
+
+
+def _one_error_line(r) -> str:
+    lines = r.stderr.strip().splitlines()
+    assert r.returncode == 2 and len(lines) == 1 and "Traceback" not in r.stderr, r.stderr
+    return lines[0]
+
+
+def test_broken_turtle_gives_line_and_column_in_plain_words(tmp_path):
+    cases = {"@prefix x: <http://x/> .\nx:a x:b x:c x:d .\n": ("line 2, column 13", "dot is expected"),
+             "x:a x:b x:c .\n": ("line 1, column 1", "prefix x: has not been declared"),
+             '@prefix x: <http://x/> .\nx:a x:b "مصر .\n': ("line 2, column 9", "")}
+    for i, (text, (where, words)) in enumerate(cases.items()):
+        f = tmp_path / f"b{i}.ttl"
+        f.write_text(text, encoding="utf-8")
+        line = _one_error_line(cli("validate", f, "--no-store"))
+        assert where in line and words in line, line
+        assert "b'" not in line and "\\n" not in line and "^" not in line, line
+    nt = tmp_path / "b.nt"
+    nt.write_text("<http://a> <http://b> <http://c> .\n<http://a> <http://b> .\n")
+    assert "line 2, column 23" in _one_error_line(cli("validate", nt, "--no-store"))
+
+
+def test_special_files_are_refused_in_one_line(tmp_path):
+    import os
+    fifo = tmp_path / "pipe.ttl"
+    os.mkfifo(fifo)                       # opening it would block until a writer came: never
+    assert "not a regular file (a FIFO)" in _one_error_line(cli("validate", fifo, "--no-store"))
+    line = _one_error_line(cli("validate", "/dev/zero", "--no-store", "--input-format", "turtle"))
+    assert "not a regular file (a character device)" in line
+    assert "is a directory" in _one_error_line(cli("validate", tmp_path, "--no-store", "--input-format", "turtle"))
+
+
+def test_remote_json_ld_context_is_refused_not_fetched(tmp_path, loaded_store):
+    """A context given by reference would be fetched by rdflib (http://, file://, relative paths,
+    @import, scoped contexts): `tdkg validate` and `tdkg load` refuse the file, naming it. The
+    HTTP variant, with a server that records hits, is in tests/test_reliability.py."""
+    secret = tmp_path / "ctx.jsonld"
+    secret.write_text('{"@context": {"x": "http://x/"}}')
+    docs = {
+        "file": {"@context": secret.as_uri(), "@id": "http://x/a", "x:b": "c"},
+        "relative": {"@context": "ctx.jsonld", "@id": "http://x/a", "x:b": "c"},
+        "list": {"@context": [{"y": "http://y/"}, "https://example.org/ctx"], "@id": "http://x/a"},
+        "import": {"@context": {"@version": 1.1, "@import": secret.as_uri()}, "@id": "http://x/a"},
+        "scoped": {"@context": {"@version": 1.1, "t": {"@id": "http://x/t", "@context": secret.as_uri()}},
+                   "@id": "http://x/a", "t": {"@id": "http://x/b"}},
+        "nested": {"@id": "http://x/a", "http://x/p": {"@context": secret.as_uri(), "@id": "http://x/b"}},
+    }
+    for name, doc in docs.items():
+        f = tmp_path / f"{name}.jsonld"
+        f.write_text(json.dumps(doc))
+        line = _one_error_line(cli("validate", f, "--no-store"))
+        assert "JSON-LD context" in line and "fetches no URL" in line, (name, line)
+        assert (secret.as_uri() in line) or ("example.org" in line) or ("ctx.jsonld" in line)
+        r = cli("load", f, store=loaded_store)
+        assert r.returncode != 0 and "JSON-LD context" in r.stdout + r.stderr, (name, r)
+    inline = tmp_path / "inline.jsonld"                     # an inline context is fine
+    inline.write_text(json.dumps({"@context": {"rdfs": "http://www.w3.org/2000/01/rdf-schema#"},
+                                  "@id": "http://x/a", "rdfs:label": "a"}))
+    assert cli("validate", inline, "--no-store").returncode == 0
