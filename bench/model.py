@@ -105,12 +105,13 @@ def du_mb(path: Path) -> float:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 1e6
 
 
-def busiest(code: Path, store: Path) -> dict:
-    """The country with most accords as a party, and the pair with most shared accords."""
-    sys.path.insert(0, str(code))
-    from kg.graph.oxigraph import Store
-    s = Store(str(store), read_only=True)
-    q = lambda t: [{k: r[k].value for k in ("c", "d") if r[k] is not None} for r in s.query(t)]  # noqa: E731
+def busiest(store: Path, union: bool) -> dict:
+    """The country with most accords as a party, the pair with most shared accords, the most
+    common topic and the accord with most evidence (pyoxigraph directly: either revision's store)."""
+    import pyoxigraph as ox
+    s = ox.Store.read_only(str(store))
+    q = lambda t: [{k: r[k].value for k in ("c", "d") if r[k] is not None}  # noqa: E731
+                   for r in s.query(t, use_default_graph_as_union=union)]
     top = q("""SELECT ?c (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a <https://w3id.org/tdkg/ontology#party> ?c .
                ?c a <https://w3id.org/tdkg/ontology#Country> } GROUP BY ?c ORDER BY DESC(?n) LIMIT 1""")[0]
     pair = q("""SELECT ?c ?d (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a <https://w3id.org/tdkg/ontology#party> ?c , ?d .
@@ -160,8 +161,9 @@ def main(argv=None) -> int:
         res["load"][k] = r
         log(f"  {r['stored']:,} stored in {r['wall_s']:.1f} s ({r['stored'] / r['wall_s']:.1f}/s), "
             f"{r['disk_mb']:.0f} MB")
-    params = busiest(codes["after"], stores["after"])
+    params = busiest(stores["after"], union=False)
     res["params"] = params
+    before_accord = busiest(stores["before"], union=True)["agreement"]
     sys.path.insert(0, str(codes["after"]))
     from kg.graph import queries as saved
     jobs = {}
@@ -178,6 +180,8 @@ def main(argv=None) -> int:
             if "name" in job and k == "before":          # the old revision's own saved text
                 p = code / "queries" / f"{job['name']}.rq"
                 old_text = {**job, "text": p.read_text(encoding="utf-8")} if p.is_file() else None
+                if old_text and "agreement" in job["params"]:  # the same accord has another IRI there
+                    old_text["params"] = {**job["params"], "agreement": before_accord}
             r = child(code, {"do": "query", "store": str(stores[k]), "runs": a.runs, **old_text}, a.timeout) \
                 if old_text else None
             res["queries"][title][k] = r
