@@ -278,10 +278,15 @@ def cmd_extract(args) -> int:
             print(f"org     {o.label}{alt} ({o.country or 'international'})")
         for pl in rec.places:
             print(f"place   {pl.label}")
+        names = {x.ref: x.label for x in (*rec.persons, *rec.organizations, *rec.places)}
+        said = lambda refs: ", ".join(r.split(":", 1)[1] if r.startswith("country:") else names.get(r, r)  # noqa: E731
+                                      for r in refs)
         for a in rec.agreements:
-            print(f"accord  {a.type} {a.status} parties={', '.join(a.parties)}")
+            print(f"accord  {a.type} {a.status}{' ' + a.date if a.date else ''}: parties {said(a.parties)}"
+                  + (f"; signed by {said(a.signatories)}" if a.signatories else ""))
         for e in rec.engagements:
-            print(f"event   {e.type} {', '.join(r for r in e.participants if r.startswith('country:'))}")
+            print(f"event   {e.type}{' ' + e.date if e.date else ''}: with {said(e.participants)}"
+                  + (f" at {said(e.places)}" if e.places else ""))
         for w in rec.warnings:
             print(f"warning: {w}")
     return 0
