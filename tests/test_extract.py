@@ -278,3 +278,15 @@ def test_an_unnamed_source_is_never_a_person(source):
     text = (f"تونس - وات\nقال {source} إن وزير تكنولوجيات الاتصال التونسي نزار بن ناجي وقع مذكرة "
             f"تفاهم مع نظيره المصري في مجال الذكاء الاصطناعي.\n")
     assert [p.label for p in extract_text(text, "src").persons] == ["نزار بن ناجي"]
+
+
+@pytest.mark.parametrize("sentence, names", [
+    ("وقال وزير الاتصالات المصري عمرو طلعت سيلتقي نظيره التونسي نزار بن ناجي الأسبوع المقبل.",
+     ["عمرو طلعت", "نزار بن ناجي"]),
+    ("ويشهد رئيس الوزراء المصري مصطفى مدبولي يشهد توقيع مذكرة تفاهم مع الأردن.", ["مصطفى مدبولي"]),
+    ("وجه وزير الاتصالات اللبناني بطرس حرب دعوة إلى نظيره السويدي لزيارة بيروت.", ["بطرس حرب"]),
+])
+def test_a_name_ends_before_the_verb_or_time_word_that_follows_it(sentence, names):
+    """News verbs (يشهد، سيلتقي), verbal nouns (دعوة) and time words (الأسبوع) are never part of a name."""
+    got = [p.label for p in extract_text("القاهرة - وكالات\n" + sentence + "\n", "names").persons]
+    assert sorted(got) == sorted(names)

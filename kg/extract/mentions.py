@@ -124,10 +124,15 @@ def _prev_word(s: Sentence, i: int) -> int | None:
 
 
 def country_at(s: Sentence, i: int) -> tuple[Match, CountryMention] | None:
-    for m, c in s.countries:
-        if m.start == i:
-            return m, c
-    return None
+    """The first country mention starting at token i (an index per sentence, rebuilt when
+    mentions are added: a long sentence asks this for most of its tokens)."""
+    index = s._found.get("country_at")
+    if index is None or index[0] != len(s.countries):
+        starts: dict[int, tuple[Match, CountryMention]] = {}
+        for m, c in s.countries:
+            starts.setdefault(m.start, (m, c))
+        index = s._found["country_at"] = (len(s.countries), starts)
+    return index[1].get(i)
 
 
 def states_named(s: Sentence, exclude: set[int] = frozenset()) -> list[str]:
