@@ -81,3 +81,47 @@ def test_clean_drops_headers_related_news_and_comments():
     for furniture in ("السعدني", "الروسي", "السعودية", "فيسبوك", "الأردن", "22 نوفمبر"):
         assert furniture not in text
     assert "وأكد الوزيران" in text
+
+
+def test_utf16_without_a_bom_is_read_not_called_binary():
+    text = "وقعت مصر والأردن مذكرة تفاهم في مجال الأمن السيبراني (Cyber) اليوم."
+    for codec in ("utf-16-le", "utf-16-be"):
+        assert decode(text.encode(codec)) == text
+    broken = text.encode("utf-16-le")[:-2] + b"\x00\xdc"      # a lone low surrogate at the end
+    with pytest.raises(ArticleError, match="UTF-16-LE without a byte-order mark, but is not valid"):
+        decode(broken)
+    with pytest.raises(ArticleError, match="binary"):
+        decode(bytes(range(256)) * 8)                          # zeros, but not every second byte
+
+
+def test_special_files_are_refused_not_read(tmp_path):
+    import os
+    from kg.extract.reading import read_article
+    fifo = tmp_path / "news.txt"
+    os.mkfifo(fifo)                                            # reading it would wait for a writer
+    with pytest.raises(ArticleError, match=r"news.txt: not a regular file \(a FIFO\)"):
+        read_article(fifo)
+    with pytest.raises(ArticleError, match=r"not a regular file \(a character device\)"):
+        read_article("/dev/zero")                              # would be read until memory ran out
+    with pytest.raises(ArticleError, match="is a directory"):
+        read_article(tmp_path)
+
+
+def test_a_long_single_line_is_extracted_in_linear_time(tmp_path):
+    """A 4.9 MB article on one line without sentence punctuation took 106 s (quadratic: every cue
+    and country mention rescanned the whole sentence); now about 20 s. Bounded at 80 s in a child
+    process, not timed."""
+    import re
+    import subprocess
+    import sys
+    from conftest import ARTICLES, ROOT
+    src = " ".join((ARTICLES / "004_74f5ac9498ea9be5.txt").read_text(encoding="utf-8").split())
+    words = re.sub(r"[.،,؛:!?؟\"«»()\-]", " ", src)
+    line = " ".join([words] * (4_900_000 // len(words.encode()))) + "\n"
+    f = tmp_path / "one-line.txt"
+    f.write_text(line, encoding="utf-8")
+    assert 4_500_000 < f.stat().st_size < 5_000_000
+    r = subprocess.run([sys.executable, "-m", "kg.cli", "extract", str(f)], cwd=ROOT, capture_output=True,
+                       text=True, timeout=80)
+    assert r.returncode == 0, r.stderr
+    assert "states: PS, EG" in r.stdout

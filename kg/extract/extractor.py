@@ -16,6 +16,8 @@ Steps, each a small pure function:
 """
 from __future__ import annotations
 
+from bisect import bisect_left
+
 import hashlib
 import re
 from collections import Counter
@@ -341,21 +343,28 @@ def _actors_by_sentence(sents, person_mentions, person_of, org_mentions, org_of,
     (a state directly, or the state of a person or organisation named there), and the
     persons and organisations in it, minus those only present or patronising."""
     out = {}
+    persons_in: dict[int, list] = {}         # the mentions of each sentence, in their order
+    for ss, pm in person_mentions:
+        persons_in.setdefault(id(ss), []).append(pm)
+    orgs_in: dict[int, list] = {}
+    for ss, om in org_mentions:
+        orgs_in.setdefault(id(ss), []).append(om)
     for s in sents:
         aside = _scope(s, lexicon.phrases("cues.tsv", "occasion")) | _scope(s, lexicon.phrases("cues.tsv", "examples")) | \
             {m.end for m in s.find(lexicon.phrases("cues.tsv", "route"))}        # "مرورا بالنيجر", "عبر تركيا"
+        named = set(states_named(s, excluded[s.index]))
         at: list[tuple[int, str]] = [(m.start, c.iso2) for m, c in s.countries
                                      if m.start not in excluded[s.index] and m.start not in aside
-                                     and c.iso2 in states_named(s, excluded[s.index])
+                                     and c.iso2 in named
                                      and not (c.kind == "capital" and is_locative(s, m))]
         people, bodies = [], []
-        for ss, pm in person_mentions:
-            p = person_of.get((ss.index, pm.start))
-            if ss is s and p:
+        for pm in persons_in.get(id(s), ()):
+            p = person_of.get((s.index, pm.start))
+            if p:
                 people.append((pm.start, p))
-        for ss, om in org_mentions:
-            o = org_of.get((ss.index, om.start))
-            if ss is s and o:
+        for om in orgs_in.get(id(s), ()):
+            o = org_of.get((s.index, om.start))
+            if o:
                 bodies.append((om.start, o))
         for pos, a in [*people, *bodies]:
             if a.country and pos not in aside:
@@ -384,7 +393,10 @@ def _scope(s: Sentence, cues: Gazetteer) -> set[int]:
 
 
 def _states(at: list[tuple[int, str]], lo: int = 0, hi: int = 10**9) -> list[str]:
-    return list(dict.fromkeys(iso for pos, iso in at if lo <= pos < hi))
+    """The states of ``at`` (sorted by position) at positions lo <= pos < hi, first seen first;
+    found by bisection, so a sentence of many cues costs no more than its length."""
+    i, j = bisect_left(at, (lo,)), bisect_left(at, (hi,))
+    return list(dict.fromkeys(iso for _, iso in at[i:j]))
 
 
 def _complete(states: list[str], anaphor: bool, pair: list[str], home: str | None) -> list[str]:
@@ -454,13 +466,15 @@ def _agreements(sents: list[Sentence], actors_in: dict, pair: list[str], home: s
             cues.append((0, "CooperationAgreement", False, 1, 0))
             status = "agreed"
         at = info["states_at"]
+        head = _states(at, 0, cues[0][0]) if len(cues) > 1 else []
+        signed_here: set[int] = set()       # accords whose signatories this sentence has given
         for k, (pos, type_, anaphoric, n, ordinal) in enumerate(cues):
             if len(cues) > 1:
                 nxt = cues[k + 1][0] if k + 1 < len(cues) else 10**9
-                states = list(dict.fromkeys(_states(at, 0, cues[0][0]) + _states(at, pos, nxt)))
+                states = list(dict.fromkeys(head + _states(at, pos, nxt)))
             else:
                 states = _states(at)
-            before = _states(at, 0, pos)
+            before = [at[0][1]] if at and at[0][0] < pos else []    # _split needs the first only
             states = _complete(states, info["anaphor"], pair, home)
             if anaphoric and last is not None:
                 target = [_antecedent(ordinal, states, home, group, [a for a, _ in accords]) or last]
@@ -489,7 +503,8 @@ def _agreements(sents: list[Sentence], actors_in: dict, pair: list[str], home: s
                     a.status = status
                 if status:
                     stated.add(id(a))
-                if status == "signed":
+                if status == "signed" and id(a) not in signed_here:
+                    signed_here.add(id(a))          # the same again would add nobody
                     for actor in [*info["orgs"], *info["persons"]]:
                         if actor.ref in info["present"] or not actor.country or \
                                 "country:" + actor.country not in a.parties:

@@ -6,7 +6,9 @@ Anything else is an :class:`ArticleError` that names the file.
 """
 from __future__ import annotations
 
+import os
 import re
+import stat
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -35,7 +37,14 @@ def decode(data: bytes, path: str | Path = "<bytes>") -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
     if b"\x00" in data[:4096]:
-        raise ArticleError(path, "binary file (NUL bytes), not an article")
+        order = _utf16_order(data)
+        if order is None:
+            raise ArticleError(path, "binary file (NUL bytes), not an article")
+        try:
+            return data.decode(order)
+        except UnicodeDecodeError as e:
+            raise ArticleError(path, f"looks like {order.upper()} without a byte-order mark, but is not valid "
+                                     f"{order.upper()} (at byte {e.start})") from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as utf8_error:
@@ -48,6 +57,20 @@ def decode(data: bytes, path: str | Path = "<bytes>") -> str:
             raise ArticleError(path, f"not UTF-8 (invalid byte at {utf8_error.start}) and not "
                                      "Arabic in Windows-1256")
         return text
+
+
+def _utf16_order(data: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' for UTF-16 without a byte-order mark, recognised by its zero
+    bytes: Latin text and spaces have a zero high byte, Arabic (U+06xx) a 0x06 one, and they fall
+    on every second byte; None when the zeros are not so placed (a binary file)."""
+    head = data[:4096]
+    if len(data) % 2 or len(head) < 4:
+        return None
+    even, odd = head[0::2], head[1::2]
+    for order, high, low in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if sum(b in (0, 6) for b in high) >= 0.9 * len(high) and low.count(0) <= 0.05 * len(low):
+            return order
+    return None
 
 
 def _control_ratio(text: str) -> float:
@@ -128,10 +151,17 @@ def read_article(path: str | Path) -> str:
     """Read one article file (.txt or .html) to plain text, or raise ArticleError."""
     path = Path(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise ArticleError(path, f"too large for an article ({size:,} bytes > {MAX_BYTES:,})")
-        data = path.read_bytes()
+        st = os.stat(path)
+        if stat.S_ISDIR(st.st_mode):
+            raise ArticleError(path, "is a directory")
+        if not stat.S_ISREG(st.st_mode):            # a FIFO would block, /dev/zero never end
+            raise ArticleError(path, f"not a regular file ({_kind(st.st_mode)}), not read")
+        if st.st_size > MAX_BYTES:
+            raise ArticleError(path, f"too large for an article ({st.st_size:,} bytes > {MAX_BYTES:,})")
+        with open(path, "rb") as f:
+            data = f.read(MAX_BYTES + 1)             # bounded even if the file grows meanwhile
+        if len(data) > MAX_BYTES:
+            raise ArticleError(path, f"too large for an article (more than {MAX_BYTES:,} bytes)")
     except PermissionError:
         raise ArticleError(path, "cannot read file (permission denied)") from None
     except IsADirectoryError:
@@ -139,6 +169,14 @@ def read_article(path: str | Path) -> str:
     except OSError as e:
         raise ArticleError(path, f"cannot read file ({e.strerror})") from None
     return text_from_bytes(data, path)
+
+
+def _kind(mode: int) -> str:
+    for test, name in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return name
+    return "a special file"
 
 
 def text_from_bytes(data: bytes, path: str | Path = "<bytes>") -> str:
