@@ -1,7 +1,7 @@
 """Node positions for pictures and GEXF: igraph's Fruchterman–Reingold, seeded.
 
-Why igraph: NetworkX's spring layout needs scipy above 500 nodes and took 49.5 s at
-5,000 nodes / 12,000 edges where igraph takes 0.48 s (``bench/analysis.py``). Positions
+Why igraph: NetworkX's spring layout needs scipy above 500 nodes and took 84.7 s of CPU
+at 5,000 nodes / 12,000 edges where igraph takes 0.58 s (``bench/layout.py``, RESULTS.md). Positions
 are deterministic for a seed, and edges pull by weight (shared accords and engagements).
 
 >>> import networkx as nx
