@@ -157,15 +157,18 @@ def negotiate(form: str) -> tuple[formats.Format, str]:
     offer = GRAPH_OFFER if graph else RESULT_OFFER
     name = request.values.get("format") if request.method in ("GET", "HEAD") or request.mimetype == \
         "application/x-www-form-urlencoded" else request.args.get("format")
-    if name is not None:   # a short name ("xml" and "json" mean RDF/XML and JSON-LD for graphs) or a media type
+    if name:          # a short name ("xml" and "json" mean RDF/XML and JSON-LD for graphs) or a media type
         fmt = formats.by_name(name, results=not graph) or formats.by_media_type(name, results=not graph)
-        if fmt is None or not fmt.served:
+        if fmt is not None and fmt.served:
+            return fmt, fmt.media_type
+        # a format of the other kind of result ("turtle" for an ASK): Accept decides; unknown: 400
+        other = formats.by_name(name, results=graph) or formats.by_media_type(name, results=graph)
+        if other is None or not other.served:
             served = [f for f in formats.FORMATS if f.served and f.is_rdf == graph]
             raise ApiError(400, f"unknown format {name!r} for a {form} query; use one of "
                                 f"{', '.join(n for f in served for n in f.names)} or their media types "
                                 f"({', '.join(f.media_type for f in served)}), or leave format out and "
                                 "send Accept")
-        return fmt, fmt.media_type
     mime = best(offer)
     if mime is None:
         raise ApiError(406, f"none of the accepted types is available for a {form} query; "
