@@ -144,9 +144,9 @@ def main(argv=None) -> int:
         log(f"writing {a.n:,} synthetic articles to {corpus}")
         write(corpus, a.n)
     revs = {"before": a.old, "after": a.new}
-    codes = {k: freeze(subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", r], check=True,
-                                      capture_output=True, text=True).stdout.strip(), out / f"code-{k}-{r}")
-             for k, r in revs.items()}
+    revs = {k: subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", r], check=True,
+                              capture_output=True, text=True).stdout.strip() for k, r in revs.items()}
+    codes = {k: freeze(r, out / f"code-{k}-{r}") for k, r in revs.items()}      # by commit: never stale
     res: dict = {"n": a.n, "revs": revs, "cores": os.cpu_count(), "load": {}, "queries": {}}
     stores = {}
     for k, code in codes.items():
