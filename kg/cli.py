@@ -192,7 +192,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--max-rows", type=int, default=100_000, help="rows a result may have (default 100000)")
     sp.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
     sp.add_argument("--allow-update", action="store_true", help="accept SPARQL Update with the bearer token")
-    sp.add_argument("--cors", default="*", help="Access-Control-Allow-Origin ('' to disable; default *)")
+    sp.add_argument("--cors", default=None, help="Access-Control-Allow-Origin for reads ('' to disable; default "
+                                                 "$TDKG_CORS_ORIGINS or *); updates follow $TDKG_CORS_WRITE_ORIGINS "
+                                                 "(default: none)")
     return p
 
 
@@ -332,11 +334,14 @@ def cmd_query(args) -> int:
     elif args.query:
         text = Path(args.query).read_text(encoding="utf-8") if args.query.endswith(".rq") \
             and Path(args.query).exists() else args.query
-        text, subs = PREFIXES + text, None
     else:
         raise queries.QueryError("give a query, --saved NAME or --list")
     store = _store(args, read_only=True)
-    result = store.query(text, subs)
+    if args.saved:
+        result = store.query(text, subs)
+    else:                # the depth guard, and error positions in the user's own lines
+        from .graph.sparql import query_with_prefixes
+        result = query_with_prefixes(store, text, PREFIXES)
     _print_result(result, args.format)
     return 0
 
@@ -448,19 +453,20 @@ def cmd_plot(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    import waitress
     from server import create_app
+    from server.wsgi import serve
     store = _store(args, read_only=not args.allow_update)
-    app = create_app({"QUERY_TIMEOUT": args.timeout, "MAX_ROWS": args.max_rows,
-                      "ALLOW_UPDATE": args.allow_update, "CORS_ORIGINS": args.cors}, store=store)
+    config = {"QUERY_TIMEOUT": args.timeout, "MAX_ROWS": args.max_rows, "ALLOW_UPDATE": args.allow_update}
+    if args.cors is not None:           # else TDKG_CORS_ORIGINS, else "*"
+        config["CORS_ORIGINS"] = args.cors
+    app = create_app(config, store=store)
     base = f"http://{args.host}:{args.port}"
     print(f"tdkg serving {store!r} at {base}/  (SPARQL endpoint {base}/sparql; Ctrl-C stops)")
     print(f"  curl '{base}/queries/partners-of-country.csv?country=EG'")
     print(f"  curl -H 'Accept: text/csv' --data-urlencode "
           f"'query=SELECT ?c ?n WHERE {{ ?c a <https://w3id.org/tdkg/ontology#Country> ; "
           f"<http://www.w3.org/2000/01/rdf-schema#label> ?n }} LIMIT 5' {base}/sparql", flush=True)
-    waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="tdkg",
-                   max_request_body_size=app.config["MAX_CONTENT_LENGTH"] + 1024)
+    serve(app, host=args.host, port=args.port, threads=args.threads)    # connection limits, timeouts
     return 0
 
 

@@ -98,6 +98,8 @@ def find_articles(paths: Iterable[str | Path]) -> tuple[list[Path], list[Outcome
                     problems.append(Outcome(str(f), f.stem, "failed", "a directory, not an article file"))
                 elif f.is_file() or f.is_symlink():
                     files.append(f)
+                else:                       # a FIFO, socket or device: never read
+                    problems.append(Outcome(str(f), f.stem, "failed", "not a regular file (a FIFO, socket or device)"))
             if not found:
                 problems.append(Outcome(str(p), "", "failed",
                                         f"no article files ({', '.join(ARTICLE_SUFFIXES)}) in this folder"))

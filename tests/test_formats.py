@@ -146,7 +146,7 @@ def test_table_takes_media_types_and_extensions_from_pyoxigraph():
         assert len(mimes) == len(set(mimes)), mimes
 
 
-@pytest.mark.parametrize("ext, parser", [      # what kg/validate's INPUT_FORMATS says today
+@pytest.mark.parametrize("ext, parser", [      # what tdkg validate and load parse each extension as
     (".ttl", "turtle"), (".turtle", "turtle"), (".nt", "nt"), (".ntriples", "nt"), (".nq", "nquads"),
     (".trig", "trig"), (".jsonld", "json-ld"), (".json", "json-ld"), (".rdf", "xml"), (".xml", "xml"),
     (".owl", "xml"), (".n3", "n3"), ("data.TTL", "turtle"), ("/tmp/x/graph.nq", "nquads"),
@@ -230,8 +230,9 @@ def test_format_parameter_wins_over_accept_and_falls_back_to_it(app):
                                 ("json", "CONSTRUCT WHERE {}", "application/ld+json"),
                                 ("n3", "CONSTRUCT WHERE {}", "text/turtle"),
                                 ("text/tab-separated-values", "ASK {}", "text/tab-separated-values"),
-                                ("turtle", "ASK {}", "application/sparql-results+xml"),   # not for ASK: Accept
-                                ("nope", "ASK {}", "application/sparql-results+xml")):
+                                ("turtle", "ASK {}", "application/sparql-results+xml")):   # not for ASK: Accept
         r = c.get("/sparql", query_string={"query": form, "format": fmt},
                   headers={"Accept": "application/sparql-results+xml, text/turtle"})
         assert r.status_code == 200 and r.headers["Content-Type"] == f"{expected}; charset=utf-8", (fmt, form)
+    r = c.get("/sparql", query_string={"query": "ASK {}", "format": "nope"})      # unknown: said, not ignored
+    assert r.status_code == 400 and b"nope" in r.data

@@ -125,3 +125,13 @@ def test_a_long_single_line_is_extracted_in_linear_time(tmp_path):
                        text=True, timeout=80)
     assert r.returncode == 0, r.stderr
     assert "states: PS, EG" in r.stdout
+
+
+def test_a_fifo_inside_a_folder_is_reported_not_skipped(tmp_path):
+    import os
+    from kg.loader import find_articles
+    (tmp_path / "a.txt").write_text("نص", encoding="utf-8")
+    os.mkfifo(tmp_path / "pipe.txt")
+    files, problems = find_articles([tmp_path])
+    assert [f.name for f in files] == ["a.txt"]
+    assert [(p.article_id, p.message) for p in problems] == [("pipe", "not a regular file (a FIFO, socket or device)")]

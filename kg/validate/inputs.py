@@ -10,11 +10,6 @@ from rdflib import Dataset, Graph
 from kg.graph import formats
 from kg.graph import oxigraph as ox
 
-INPUT_FORMATS = {".ttl": "turtle", ".turtle": "turtle", ".nt": "nt", ".ntriples": "nt", ".nq": "nquads",
-                 ".trig": "trig", ".jsonld": "json-ld", ".json": "json-ld", ".rdf": "xml", ".xml": "xml",
-                 ".owl": "xml", ".n3": "n3"}
-
-
 class RdfInputError(ValueError):
     """A file that cannot be parsed as RDF; str() names the file, line and column."""
 
@@ -26,7 +21,11 @@ def parse_rdf(path: str | Path, fmt: str | None = None) -> Graph:
     """Parse an RDF file by its extension (or ``fmt``); RdfInputError names file, line, column.
     The graphs of a dataset (N-Quads, TriG) are merged."""
     path = Path(path)
-    fmt = fmt or INPUT_FORMATS.get(path.suffix.lower())
+    # the one table of formats: a name given (--input-format), else the file's extension
+    named = formats.by_name(fmt, results=False) if fmt else None
+    if fmt and named is None:
+        raise RdfInputError(f"{path}: unknown RDF format {fmt!r}; one of {', '.join(formats.names(results=False))}")
+    fmt = named.rdflib if named else formats.rdflib_parser(path)
     if fmt is None:
         raise RdfInputError(f"{path}: unknown RDF format (extension {path.suffix or 'none'}); "
                             f"use --input-format (turtle, nt, nquads, trig, json-ld, xml)")
