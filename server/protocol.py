@@ -20,7 +20,9 @@ GRAPH_OFFER = formats.offered("CONSTRUCT")    # the default (Turtle) first
 def accepted() -> MIMEAccept:
     """The request's Accept as werkzeug parses it (q-values, specificity), media type parameters
     such as charset dropped: ``text/csv; charset=utf-8`` asks for CSV."""
-    return MIMEAccept([(v.split(";")[0].strip(), q) for v, q in request.accept_mimetypes])
+    # (werkzeug 3.0.0 reads a blank header as one empty type: dropped, so it means "none given")
+    return MIMEAccept([(v.split(";")[0].strip(), q) for v, q in request.accept_mimetypes
+                       if v.split(";")[0].strip()])
 
 
 def best(offer: list[str]) -> str | None:
