@@ -406,10 +406,13 @@ def written_graphs(update: str, base_iri: str | None = None) -> list[str]:
     >>> written_graphs("PREFIX c: <http://e/> INSERT DATA { GRAPH c:g { <http://e/a> <http://e/b> 1 } }")
     ['http://e/g']
     """
-    from rdflib.plugins.sparql.algebra import translateUpdate
-    from rdflib.plugins.sparql.parser import parseUpdate
+    import warnings
     try:
-        ops = translateUpdate(parseUpdate(update), base=base_iri).algebra
+        with warnings.catch_warnings():      # pyparsing >= 3.3's renaming notices in rdflib's parser
+            warnings.simplefilter("ignore")
+            from rdflib.plugins.sparql.algebra import translateUpdate
+            from rdflib.plugins.sparql.parser import parseUpdate
+            ops = translateUpdate(parseUpdate(update), base=base_iri).algebra
     except RecursionError:
         raise UpdateRefused("the update is nested too deeply") from None
     except Exception as e:    # pyparsing and rdflib raise many types; all mean "not parseable"
