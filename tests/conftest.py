@@ -119,6 +119,18 @@ def update_app(tmp_path):
     return make_app(Store(path), ALLOW_UPDATE=True)
 
 
+def stop_process(proc: subprocess.Popen) -> None:
+    """Terminate a server process (kill it after 10 s) and close its output."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    proc.stdout.close()
+
+
 def free_port() -> int:
     import socket
     with socket.socket() as s:
@@ -155,14 +167,7 @@ class Server:
         return self.url + "/sparql"
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.proc.stdout.close()
+        stop_process(self.proc)
 
 
 @pytest.fixture(scope="session")

@@ -26,7 +26,7 @@ import urllib.request
 
 import pytest
 
-from conftest import ROOT, free_port
+from conftest import ROOT, free_port, stop_process
 
 ASK = "/sparql?query=" + urllib.parse.quote("ASK { ?s ?p ?o }")
 IDLE_TIMEOUT, REQUEST_TIMEOUT = 2, 4       # the server's, for this test (defaults: 10 s, 30 s)
@@ -56,14 +56,7 @@ class WsgiServer:
             return False
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.proc.stdout.close()
+        stop_process(self.proc)
 
 
 @pytest.fixture(scope="module")

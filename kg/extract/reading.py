@@ -155,7 +155,7 @@ def read_article(path: str | Path) -> str:
         if stat.S_ISDIR(st.st_mode):
             raise ArticleError(path, "is a directory")
         if not stat.S_ISREG(st.st_mode):            # a FIFO would block, /dev/zero never end
-            raise ArticleError(path, f"not a regular file ({_kind(st.st_mode)}), not read")
+            raise ArticleError(path, f"not a regular file ({special_file_kind(st.st_mode)}), not read")
         if st.st_size > MAX_BYTES:
             raise ArticleError(path, f"too large for an article ({st.st_size:,} bytes > {MAX_BYTES:,})")
         with open(path, "rb") as f:
@@ -171,7 +171,8 @@ def read_article(path: str | Path) -> str:
     return text_from_bytes(data, path)
 
 
-def _kind(mode: int) -> str:
+def special_file_kind(mode: int) -> str:
+    """What a file that is not a regular file is, from its ``st_mode`` ("a FIFO", "a socket" …)."""
     for test, name in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
                        (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")):
         if test(mode):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from rdflib import Dataset, Graph
 
+from kg.extract.reading import special_file_kind
 from kg.graph import formats
 from kg.graph import oxigraph as ox
 
@@ -56,7 +57,7 @@ def _read(path: Path) -> bytes:
         if stat.S_ISDIR(st.st_mode):
             raise RdfInputError(f"{path}: is a directory, not an RDF file")
         if not stat.S_ISREG(st.st_mode):
-            raise RdfInputError(f"{path}: not a regular file ({_kind(st.st_mode)}); give an RDF file")
+            raise RdfInputError(f"{path}: not a regular file ({special_file_kind(st.st_mode)}); give an RDF file")
         if st.st_size > MAX_INPUT_BYTES:
             raise RdfInputError(f"{path}: too large ({st.st_size:,} bytes > {MAX_INPUT_BYTES:,})")
         with open(path, "rb") as f:
@@ -66,15 +67,6 @@ def _read(path: Path) -> bytes:
     if len(data) > MAX_INPUT_BYTES:
         raise RdfInputError(f"{path}: too large (more than {MAX_INPUT_BYTES:,} bytes)")
     return data
-
-
-def _kind(mode: int) -> str:
-    import stat
-    for test, name in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
-                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")):
-        if test(mode):
-            return name
-    return "a special file"
 
 
 def _refuse_remote_contexts(path: Path, data: bytes) -> None:
