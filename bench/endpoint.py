@@ -542,7 +542,7 @@ class _DefaultGraphStore:
         self.store = store
 
     def query(self, sparql: str, substitutions=None, union: bool = True, **kw):
-        return self.store.query(sparql, substitutions, union=False, **kw)
+        return self.store.query(sparql, substitutions, **kw)   # the default graph is the merge now
 
 
 def dedup_store(out: Path) -> tuple[Path, dict]:

@@ -121,14 +121,14 @@ class Store(BaseStore):
     def __repr__(self) -> str:
         return f"Store({self.path!r})"
 
-    def query(self, sparql: str, substitutions: dict | None = None, union: bool = True,
+    def query(self, sparql: str, substitutions: dict | None = None,
               default_graph: list[str] | None = None, named_graphs: list[str] | None = None,
               base_iri: str | None = None):
         """Run a SPARQL query; without FROM/GRAPH it sees the default graph, which the store
         keeps as the merge of all named graphs (each distinct triple once).
 
         ``default_graph``/``named_graphs`` (lists of graph IRIs) set the dataset as the
-        protocol's default-graph-uri/named-graph-uri do. (``union`` is the remote store's.)
+        protocol's default-graph-uri/named-graph-uri do.
         """
         kwargs = {"base_iri": base_iri} if base_iri else {}
         if default_graph:

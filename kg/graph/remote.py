@@ -70,7 +70,7 @@ class RemoteStore(BaseStore):
             return r
         raise StoreError(f"{url}: no answer after {len(self.RETRIES) + 1} attempts")
 
-    def query(self, sparql: str, substitutions: dict | None = None, union: bool = True,
+    def query(self, sparql: str, substitutions: dict | None = None,
               default_graph: list | None = None, named_graphs: list | None = None,
               base_iri: str | None = None):
         text = bind_values(sparql, substitutions) if substitutions else sparql

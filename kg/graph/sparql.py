@@ -248,7 +248,7 @@ def execute(store, query: str, *, base_iri: str | None = None, default_graphs: l
 
 def _collect(store, query, default_graphs, named_graphs, substitutions, deadline, max_rows,
              base_iri=None) -> Result:
-    res = store.query(query, substitutions, union=not default_graphs, default_graph=default_graphs or None,
+    res = store.query(query, substitutions, default_graph=default_graphs or None,
                       named_graphs=named_graphs or None, base_iri=base_iri)
     form = ox.result_form(res)
     if form == "ASK":

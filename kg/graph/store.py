@@ -101,7 +101,7 @@ class BaseStore:
     """What every backend offers; the generic parts are written once, on SPARQL."""
 
     # ------------------------------------------------------------ backend primitives
-    def query(self, sparql: str, substitutions: dict | None = None, union: bool = True,
+    def query(self, sparql: str, substitutions: dict | None = None,
               default_graph: list | None = None, named_graphs: list | None = None,
               base_iri: str | None = None):
         raise NotImplementedError
@@ -314,7 +314,7 @@ class BaseStore:
     def count(self, graph: str | None = None) -> int:
         q = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}" if graph \
             else "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
-        return int(next(iter(self.query(q, union=False)))["n"].value)
+        return int(next(iter(self.query(q)))["n"].value)
 
     def article_hashes(self) -> dict[str, str]:
         """Article graph IRI -> sha256 of the text stored for it."""
