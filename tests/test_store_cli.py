@@ -293,3 +293,45 @@ def test_ctrl_c_summary_counts_exactly_what_is_stored(tmp_path):
     said = int(out.split("INTERRUPTED: ", 1)[1].split(" stored", 1)[0].replace(",", ""))
     stored = [g for g in Store(store).named_graphs() if "/article/" in g]
     assert 0 < said < n and said == len(stored), (out, len(stored))
+
+
+def _corpus(folder: Path, n: int) -> Path:
+    folder.mkdir()
+    sources = sorted(ARTICLES.glob("*.txt"))
+    for i in range(n):
+        (folder / f"a{i:04d}.txt").write_text(sources[i % len(sources)].read_text(encoding="utf-8"),
+                                              encoding="utf-8")
+    return folder
+
+
+def test_a_second_load_waits_for_the_first(tmp_path):
+    """Two real `tdkg load` processes on one store: the second says once that it waits for the
+    lock, then loads when the first is done (nothing lost); with TDKG_LOCK_TIMEOUT=0 it says why
+    it cannot, exit 2. (RocksDB's flock on the folder's LOCK: 'IO error: While lock file: …/LOCK:
+    Resource temporarily unavailable' is what pyoxigraph raises at once.)"""
+    corpus = _corpus(tmp_path / "corpus", 120)
+    store = tmp_path / "kg"
+    first = subprocess.Popen(TDKG + ["--store", str(store), "load", "--batch", "8", "--no-validate",
+                                     str(corpus)], cwd=ROOT, stderr=subprocess.PIPE,
+                             stdout=subprocess.PIPE, text=True)
+    seen: list[str] = []
+    t = threading.Thread(target=lambda: [seen.append(c) for c in iter(lambda: first.stderr.read(64), "")],
+                         daemon=True)
+    t.start()
+    deadline = time.time() + 120
+    while time.time() < deadline and first.poll() is None and "| 8/" not in "".join(seen)[-2000:]:
+        time.sleep(0.02)
+    assert first.poll() is None, "the first load ended before the second started; raise n"
+    refused = run_tdkg("load", "--quiet", ARTICLES / f"{ARTICLE_IDS[0]}.txt", store=store,
+                       env={**os.environ, "TDKG_LOCK_TIMEOUT": "0"})
+    assert refused.returncode == 2 and "in use by another process" in refused.stderr, refused
+    assert "Traceback" not in refused.stderr
+    second = run_tdkg("load", "--quiet", ARTICLES, store=store)
+    out, _ = first.communicate(timeout=120)
+    t.join()
+    assert first.returncode == 0 and "120 stored" in out, out
+    assert second.returncode == 0 and "5 stored" in second.stdout, second
+    waits = [l for l in second.stderr.splitlines() if "waiting for its lock" in l]
+    assert len(waits) == 1, second.stderr
+    graphs = Store(store, read_only=True).named_graphs()
+    assert len([g for g in graphs if "/article/" in g]) == 125

@@ -13,6 +13,11 @@ give them), so nothing is converted on the way.
 from __future__ import annotations
 
 import io
+import os
+import re
+import sys
+import threading
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -103,18 +108,41 @@ def serialize(items, fmt: ox.RdfFormat) -> bytes:
 # ---------------------------------------------------------------- the embedded store
 
 class Store(BaseStore):
-    """An Oxigraph store on disk (or in memory with ``path=None``)."""
+    """An Oxigraph store on disk (or in memory with ``path=None``).
 
-    def __init__(self, path: str | Path | None = None, read_only: bool = False):
+    Concurrency, as RocksDB under pyoxigraph 0.5 allows it: one process writes a store
+    folder (it holds the folder's ``LOCK``); any number read it with ``read_only=True``.
+
+    - A second writer **waits** for the first: opening a store whose lock another process
+      holds says so once (``on_wait``, default one line on stderr) and retries until the lock
+      is free, or ``lock_timeout`` seconds (default ``TDKG_LOCK_TIMEOUT``, else no limit; 0:
+      do not wait) have passed, then raises StoreError naming the store.
+    - A **read-only** store is a snapshot of the folder at the moment it was opened (RocksDB's
+      read-only mode; pyoxigraph 0.5 has no secondary mode that follows a writer). It follows
+      later writes of other processes by opening the folder again when it changed: at most
+      once every :data:`FRESHNESS_INTERVAL` seconds, before a read, it compares a fingerprint of
+      the folder (names, sizes and times of RocksDB's write-ahead logs, manifests and tables:
+      one ``scandir``) with the one taken before it was opened, and if it differs opens a new
+      snapshot, which the following reads use (reads under way finish on the old one).
+    """
+
+    def __init__(self, path: str | Path | None = None, read_only: bool = False, *,
+                 lock_timeout: float | None = None, on_wait=None):
         self.path = str(path) if path is not None else None
+        self.read_only = read_only and path is not None
+        self._writes = 0                    # in-process writes (version())
+        self._token = object()
+        self._reopen_lock = threading.Lock()
+        self._checked = time.monotonic()
         try:
             if path is None:
                 self._db = ox.Store()
             elif read_only:
+                self._seen = _fingerprint(self.path)
                 self._db = ox.Store.read_only(str(path))
             else:
                 Path(path).mkdir(parents=True, exist_ok=True)
-                self._db = ox.Store(str(path))
+                self._db = _open_waiting(str(path), lock_timeout, on_wait)
         except OSError as e:
             raise StoreError(f"cannot open store {path}: {e}") from None
 
@@ -135,23 +163,26 @@ class Store(BaseStore):
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graph]
         if named_graphs:
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-        return self._db.query(sparql, substitutions=substitutions or None, **kwargs)
+        return self._fresh().query(sparql, substitutions=substitutions or None, **kwargs)
 
     def update(self, sparql: str, base_iri: str | None = None) -> None:
         """Run a SPARQL Update in one transaction."""
-        self._db.update(sparql, base_iri=base_iri)
+        try:
+            self._db.update(sparql, base_iri=base_iri)
+        finally:
+            self._writes += 1               # even a failed update may have been a change: say so
 
     def named_graphs(self) -> list[str]:
-        return sorted(g.value for g in self._db.named_graphs())
+        return sorted(g.value for g in self._fresh().named_graphs())
 
     def _dump(self, graph: str | None) -> str:
         buf = io.BytesIO()
-        self._db.dump(buf, ox.RdfFormat.N_TRIPLES,
+        self._fresh().dump(buf, ox.RdfFormat.N_TRIPLES,
                       from_graph=ox.NamedNode(graph) if graph else ox.DefaultGraph())
         return buf.getvalue().decode("utf-8")
 
     def _construct(self, sparql: str) -> str:
-        return serialize(self._db.query(sparql), ox.RdfFormat.N_TRIPLES).decode("utf-8")
+        return serialize(self._fresh().query(sparql), ox.RdfFormat.N_TRIPLES).decode("utf-8")
 
     def flush(self) -> None:
         if self.path is not None:
@@ -164,10 +195,112 @@ class Store(BaseStore):
         f = by_name(fmt, results=False)
         if f is None or f.key == "jsonld":
             return super().export(fmt, out)
+        db = self._fresh()
         if f.is_dataset:
-            named = (q for g in sorted(self._db.named_graphs(), key=lambda g: g.value) for q in self._db.quads_for_pattern(None, None, None, g))
+            named = (q for g in sorted(db.named_graphs(), key=lambda g: g.value) for q in db.quads_for_pattern(None, None, None, g))
             ox.serialize(named, out, f.engine)
         else:
             from .rdf import PREFIX_MAP
-            self._db.dump(out, f.engine, from_graph=ox.DefaultGraph(),
+            db.dump(out, f.engine, from_graph=ox.DefaultGraph(),
                           **({"prefixes": PREFIX_MAP} if f.key == "turtle" else {}))
+
+    # ------------------------------------------------------------ freshness and version
+
+    def version(self) -> object:
+        """An opaque value, equal between two calls exactly when no write came between them
+        (see :meth:`BaseStore.version`): the count of this object's writes, and for a
+        read-only store the fingerprint of the snapshot it reads (a load by another process
+        changes it, seen within :data:`FRESHNESS_INTERVAL` seconds). Costs at most one
+        ``scandir`` a second."""
+        if self.read_only:
+            self._fresh()
+            return ("ro", self._seen)
+        return ("rw", id(self._token), self._writes)
+
+    def _fresh(self):
+        """The pyoxigraph store to read: for a read-only store, a new snapshot when another
+        process changed the folder since this one was opened (checked at most once every
+        FRESHNESS_INTERVAL seconds; one thread re-opens, the others read on meanwhile)."""
+        if not self.read_only:
+            return self._db
+        now = time.monotonic()
+        if now - self._checked < FRESHNESS_INTERVAL or not self._reopen_lock.acquire(blocking=False):
+            return self._db
+        try:
+            self._checked = now
+            seen = _fingerprint(self.path)      # before the open: a write in between re-opens again
+            if seen != self._seen:
+                try:
+                    self._db = ox.Store.read_only(self.path)
+                    self._seen = seen
+                except OSError:                 # the writer was mid-rotation: the next check retries
+                    pass
+        finally:
+            self._reopen_lock.release()
+        return self._db
+
+
+#: Seconds between two checks of a read-only store's folder for other processes' writes.
+FRESHNESS_INTERVAL = 1.0
+#: Seconds between two attempts to take a store's lock held by another process.
+LOCK_RETRY = 0.25
+
+_ROCKSDB_STATE = re.compile(r"^(?:\d+\.(?:log|sst)|MANIFEST-\d+|CURRENT)$")
+
+
+def _fingerprint(path: str) -> tuple:
+    """What changes in a RocksDB folder when a write is committed: the write-ahead logs grow
+    (each commit is appended and handed to the OS before the write returns), and flushes and
+    compactions add and remove tables and manifests. The info logs (LOG*), which readers write
+    too, are left out."""
+    out = []
+    try:
+        with os.scandir(path) as entries:
+            for e in entries:
+                if _ROCKSDB_STATE.match(e.name):
+                    try:
+                        st = e.stat()
+                    except OSError:             # removed by a compaction meanwhile
+                        continue
+                    out.append((e.name, st.st_size, st.st_mtime_ns))
+    except OSError:
+        return ()
+    return tuple(sorted(out))
+
+
+def _lock_held(e: OSError) -> bool:
+    """RocksDB's error when another process holds the folder's LOCK (flock): 'IO error: While
+    lock file: DIR/LOCK: Resource temporarily unavailable' (EWOULDBLOCK)."""
+    text = str(e)
+    return "lock file" in text and "LOCK" in text
+
+
+def _open_waiting(path: str, timeout: float | None, on_wait) -> "ox.Store":
+    """Open a store for writing, waiting while another process holds its lock (see Store)."""
+    if timeout is None:
+        env = os.environ.get("TDKG_LOCK_TIMEOUT", "").strip()
+        try:
+            timeout = float(env) if env else None
+        except ValueError:
+            raise StoreError(f"TDKG_LOCK_TIMEOUT={env!r}: give a number of seconds") from None
+    start = time.monotonic()
+    waited = False
+    while True:
+        try:
+            return ox.Store(path)
+        except OSError as e:
+            if not _lock_held(e):
+                raise
+            if timeout is not None and time.monotonic() - start >= timeout:
+                how = f"after waiting {timeout:g} s" if timeout else "(TDKG_LOCK_TIMEOUT=0: not waiting)"
+                raise StoreError(f"store {path} is still in use by another process {how}: another "
+                                 f"'tdkg load' (or a 'tdkg serve --allow-update') holds its lock; "
+                                 f"let it finish, or raise TDKG_LOCK_TIMEOUT") from None
+            if not waited:
+                waited = True
+                limit = f"up to {timeout:g} s" if timeout is not None else "no time limit"
+                message = (f"tdkg: store {path} is in use by another process (a load, or a serve "
+                           f"--allow-update); waiting for its lock ({limit}; TDKG_LOCK_TIMEOUT sets it, "
+                           f"Ctrl-C stops)")
+                (on_wait or (lambda m: print(m, file=sys.stderr, flush=True)))(message)
+            time.sleep(LOCK_RETRY)
