@@ -214,3 +214,34 @@ def test_requests_at_the_guards_limits_do_not_crash_the_engine():
                        timeout=300, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert r.returncode == 0, (r.returncode, r.stdout, r.stderr[-2000:])
     assert r.stdout.count("ok ") == 7
+
+
+def test_a_running_server_sees_a_later_load(tmp_path):
+    """A real `tdkg serve` (read-only) keeps answering while another process loads, and sees
+    what that load stored within seconds, without a restart: the read-only store opens a new
+    snapshot when the folder changed (kg.graph.oxigraph.Store, checked at most once a second)."""
+    from conftest import ARTICLES, Server, cli, run_tdkg
+    from kg.graph.vocab import article_iri
+    articles = sorted(ARTICLES.glob("*.txt"))
+    store = tmp_path / "kg"
+    cli("load", "--quiet", *articles[:4], store=store, check=True)
+    srv = Server(store)
+    try:
+        def has(aid: str) -> bool:
+            q = urllib.parse.quote(f"ASK {{ GRAPH <{article_iri(aid)}> {{ ?s ?p ?o }} }}")
+            with urllib.request.urlopen(f"{srv.sparql}?query={q}", timeout=10) as r:
+                return json.loads(r.read())["boolean"]
+        assert has(articles[0].stem) and not has(articles[4].stem)
+        run_tdkg("load", "--quiet", articles[4], store=store, check=True)      # another process
+        deadline = time.monotonic() + 10
+        while not has(articles[4].stem):
+            assert time.monotonic() < deadline, "the server did not see the load within 10 s"
+            time.sleep(0.2)
+        seen_after = time.monotonic() - (deadline - 10)
+        run_tdkg("remove", articles[0].stem, store=store, check=True)          # and a removal
+        while has(articles[0].stem):
+            assert time.monotonic() < deadline + 10, "the server did not see the removal"
+            time.sleep(0.2)
+        assert seen_after < 5
+    finally:
+        srv.stop()
