@@ -46,6 +46,7 @@ def create_app(config: dict | None = None, store: BaseStore | None = None) -> Fl
     errors.register(app)
     for bp in (protocol.bp, saved.bp, page.bp, health.bp, validation.bp, analysis.bp):
         app.register_blueprint(bp)
+    from . import browse; app.register_blueprint(browse.bp)      # pages for every IRI (issue 14)
     return app
 
 

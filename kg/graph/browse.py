@@ -1,0 +1,757 @@
+"""The data behind the browsing pages: one function per page, each a handful of SPARQL lookups
+that start from the node the page is about, returning plain dicts and lists (no RDF terms).
+
+The server (``server/browse.py``) renders them; nothing here knows about HTTP. Every IRI of the
+graph is served at its path under the server's root: ``https://w3id.org/tdkg/country/EG`` at
+``/country/EG``, ``…/resource/person/…`` at ``/resource/person/…`` (:func:`path_of`,
+:func:`iri_of`).
+
+The lookups read the default graph (the merge: each fact once) except where the page is about
+what one article says (an accord's reports, an article's extraction), which read that article's
+graph. None scans the whole store but the home page's two short lists and the search index,
+which is built once per state of the entity graph (:func:`search`).
+
+>>> path_of("https://w3id.org/tdkg/country/EG"), kind_of("https://w3id.org/tdkg/resource/org/ab12")
+('/country/EG', 'org')
+>>> iri_of("/resource/article/004_74f5ac9498ea9be5")
+'https://w3id.org/tdkg/resource/article/004_74f5ac9498ea9be5'
+>>> kind_of("https://w3id.org/tdkg/resource/graph/entities") is None
+True
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from ..extract.identity import skeleton
+from ..extract.text import fold
+from .vocab import BASE, COUNTRY, ENTITY_GRAPH, REFERENCE_GRAPH, STORE_GRAPH, TDO, TOPIC
+
+ROOT = "https://w3id.org/tdkg"
+#: kind -> IRI prefix; the kinds that have a page
+PREFIX_OF = {"country": COUNTRY, "topic": TOPIC, **{k: f"{BASE}{k}/" for k in (
+    "person", "org", "place", "agreement", "engagement", "article")}}
+AGREEMENT_TYPES = ("MemorandumOfUnderstanding", "FrameworkAgreement", "CooperationAgreement")
+ENGAGEMENT_TYPES = ("Meeting", "Visit", "Signing", "Forum")
+STATUSES = ("Signed", "Agreed", "Planned")
+SYSTEM_GRAPHS = (ENTITY_GRAPH, REFERENCE_GRAPH, STORE_GRAPH)
+TOP = 50           # rows a list shows (the saved query behind it has them all)
+_SAFE_IRI = re.compile(r'^[^\x00-\x20<>"{}|^`\\]+$')
+
+
+# ------------------------------------------------------------------ IRIs and paths
+
+def kind_of(iri: str) -> str | None:
+    """``country``, ``topic``, ``person``, ``org``, ``place``, ``agreement``, ``engagement`` or
+    ``article`` for an IRI of one of those kinds, else None."""
+    for kind, prefix in PREFIX_OF.items():
+        if iri.startswith(prefix) and len(iri) > len(prefix) and "/" not in iri[len(prefix):]:
+            return kind
+    return None
+
+
+def path_of(iri: str) -> str | None:
+    """Where the server serves an IRI (its path under ``https://w3id.org/tdkg``), None for IRIs
+    that have no page (the ontology's terms, the graphs, other sites)."""
+    return iri[len(ROOT):] if kind_of(iri) else None
+
+
+def iri_of(path: str) -> str:
+    return ROOT + path
+
+
+def _iri(iri: str) -> str:
+    if not _SAFE_IRI.match(iri):
+        raise ValueError(f"not an IRI that can be looked up: {iri!r}")
+    return f"<{iri}>"
+
+
+def _values(iris) -> str:
+    return " ".join(_iri(i) for i in iris)
+
+
+def _chunks(items: list, n: int = 400):
+    for i in range(0, len(items), n):
+        yield items[i:i + n]
+
+
+def local(iri: str | None) -> str:
+    """The last part of an IRI: ``…#Signed`` -> ``Signed``, ``…/country/EG`` -> ``EG``."""
+    return re.split(r"[#/]", iri or "")[-1]
+
+
+def exists(store, iri: str) -> bool:
+    """Whether the graph says anything about ``iri`` (a country of the gazetteer always)."""
+    return bool(store.query(f"ASK {{ {_iri(iri)} ?p ?o }}"))
+
+
+# ------------------------------------------------------------------ labels
+
+def labels(store, iris) -> dict[str, dict[str, str]]:
+    """``{iri: {"ar": …, "en": …, "ar-latn": …}}`` from ``rdfs:label`` (one value per language;
+    the entity graph gives people, organisations and places one Arabic label)."""
+    out: dict[str, dict[str, str]] = defaultdict(dict)
+    todo = sorted({i for i in iris if i})
+    for chunk in _chunks(todo):
+        rows = store.select(f"SELECT ?x ?l (LANG(?l) AS ?lang) WHERE {{ VALUES ?x {{ {_values(chunk)} }} "
+                            f"?x rdfs:label ?l }}")
+        for r in sorted(rows, key=lambda r: r["l"]):
+            out[r["x"]].setdefault((r["lang"] or "").lower(), r["l"])
+    return out
+
+
+def node(iri: str, names: dict) -> dict:
+    """A link as the templates show it: path, kind, Arabic and English (or Latin) names."""
+    n = names.get(iri, {})
+    kind = kind_of(iri)
+    ar = n.get("ar") or ""
+    return {"iri": iri, "path": path_of(iri), "kind": kind, "ar": ar,
+            "en": n.get("en") or "", "latn": n.get("ar-latn") or "",
+            "text": ar or n.get("en") or local(iri)}
+
+
+# ------------------------------------------------------------------ items (accords, engagements)
+
+def _items_of(country: str, var: str = "x") -> str:
+    """A subquery: the accords and engagements a country takes part in, directly or through one
+    of its people or organisations (the scorer's reading)."""
+    c = _iri(country)
+    return (f"{{ SELECT DISTINCT ?{var} WHERE {{ {{ ?{var} tdo:party|tdo:participant {c} }} UNION "
+            f"{{ ?m tdo:country {c} . ?{var} tdo:party|tdo:participant ?m }} }} }}")
+
+
+def item_kind(type_local: str) -> str:
+    return "agreement" if type_local in AGREEMENT_TYPES else "engagement"
+
+
+def _basic(rows) -> dict[str, dict]:
+    """Rows of ?x ?type ?status ?date -> one dict per item."""
+    items: dict[str, dict] = {}
+    for r in rows:
+        it = items.setdefault(r["x"], {"iri": r["x"], "path": path_of(r["x"]), "type": None,
+                                       "status": None, "date": None, "states": set()})
+        t = local(r.get("type"))
+        if t in AGREEMENT_TYPES or t in ENGAGEMENT_TYPES:
+            it["type"] = t
+        if r.get("status"):
+            it["status"] = local(r["status"])
+        if r.get("date") and (it["date"] is None or r["date"] < it["date"]):
+            it["date"] = r["date"]
+        if r.get("other"):
+            it["states"].add(r["other"])
+    for it in items.values():
+        it["kind"] = "agreement" if it["status"] or it["type"] in AGREEMENT_TYPES else "engagement"
+        it["year"] = (it["date"] or "")[:4] or None
+    return items
+
+
+def _by_date(items, newest_first: bool = True) -> list[dict]:
+    dated = sorted((i for i in items if i["date"]), key=lambda i: (i["date"], i["iri"]), reverse=newest_first)
+    return dated + sorted((i for i in items if not i["date"]), key=lambda i: i["iri"])
+
+
+def item_details(store, iris: list[str]) -> dict[str, dict]:
+    """Members, topics, place and articles of some items, with the names of all of them:
+    ``{item: {"label", "parties", "signatories", "participants", "location", "topics",
+    "articles"}}``, each a list of :func:`node` dicts."""
+    rel = {"party": "parties", "signatory": "signatories", "participant": "participants",
+           "location": "location", "topic": "topics", "reportedIn": "articles"}
+    links: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for chunk in _chunks(sorted(set(iris))):
+        rows = store.select(
+            f"SELECT ?x ?p ?o WHERE {{ VALUES ?x {{ {_values(chunk)} }} "
+            f"VALUES ?p {{ {' '.join('tdo:' + k for k in rel)} }} ?x ?p ?o }}")
+        for r in rows:
+            links[r["x"]][rel[local(r["p"])]].append(r["o"])
+    everything = set(iris) | {o for d in links.values() for os_ in d.values() for o in os_}
+    names = labels(store, everything)
+    titles = article_titles(store, {o for d in links.values() for o in d.get("articles", [])})
+    out = {}
+    for x in iris:
+        d = {k: sorted((node(o, names) for o in set(links[x].get(k, []))), key=lambda n: n["text"])
+             for k in rel.values()}
+        for a in d["articles"]:
+            a.update(titles.get(a["iri"], {}))
+        d["label"] = node(x, names)
+        out[x] = d
+    return out
+
+
+def article_titles(store, iris) -> dict[str, dict]:
+    """``{article: {"id", "title"}}``."""
+    out = {}
+    for chunk in _chunks(sorted(iris)):
+        for r in store.select(f"SELECT ?a ?id ?t WHERE {{ VALUES ?a {{ {_values(chunk)} }} "
+                              f"?a dct:identifier ?id OPTIONAL {{ ?a dct:title ?t }} }}"):
+            out[r["a"]] = {"id": r["id"], "title": r["t"] or ""}
+    return out
+
+
+def states_of(store, iris: list[str]) -> dict[str, set[str]]:
+    """Each item's states: its country members and the states of its actors."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for chunk in _chunks(sorted(set(iris))):
+        rows = store.select(
+            f"SELECT DISTINCT ?x ?c WHERE {{ VALUES ?x {{ {_values(chunk)} }} ?x tdo:party|tdo:participant ?m . "
+            f"OPTIONAL {{ ?m tdo:country ?s }} BIND(COALESCE(?s, ?m) AS ?c) ?c a tdo:Country }}")
+        for r in rows:
+            out[r["x"]].add(r["c"])
+    return out
+
+
+# ------------------------------------------------------------------ country
+
+def country(store, iso2: str) -> dict | None:
+    """A country's page: its names, partners ranked, accords by status and year, the timeline
+    by year and its latest items, people, organisations, topics, and the ego network (the
+    country, its top partners, and the ties among them through shared items)."""
+    iri = COUNTRY + iso2
+    info = store.select(f"SELECT ?p ?o WHERE {{ {_iri(iri)} ?p ?o }}")
+    if not any(local(r["p"]) == "type" and r["o"] == TDO + "Country" for r in info):
+        return None
+    same_as = sorted(r["o"] for r in info if r["p"].endswith("#sameAs"))
+    rows = store.select(
+        f"SELECT ?x ?type ?status ?date ?other WHERE {{ {_items_of(iri)} ?x a ?type . "
+        f"OPTIONAL {{ ?x tdo:status ?status }} OPTIONAL {{ ?x tdo:date ?date }} "
+        f"OPTIONAL {{ ?x tdo:party|tdo:participant ?member . OPTIONAL {{ ?member tdo:country ?st }} "
+        f"BIND(COALESCE(?st, ?member) AS ?other) ?other a tdo:Country }} }}")
+    items = _basic(rows)
+    for it in items.values():
+        it["states"].discard(iri)
+    partners: dict[str, dict] = {}
+    for it in items.values():
+        for p in it["states"]:
+            row = partners.setdefault(p, {"iri": p, "agreements": 0, "engagements": 0, "first": None,
+                                          "last": None})
+            row[it["kind"] + "s"] += 1
+            if it["date"]:
+                row["first"] = min(filter(None, (row["first"], it["date"])))
+                row["last"] = max(filter(None, (row["last"], it["date"])))
+    ranked = sorted(partners.values(), key=lambda r: (-(r["agreements"] + r["engagements"]), -r["agreements"],
+                                                      r["iri"]))
+    # accords by status and year; items by year (the timeline)
+    years = sorted({it["year"] for it in items.values() if it["year"]}, reverse=True)
+    by_status = {s: Counter() for s in STATUSES}
+    per_year: dict[str, Counter] = defaultdict(Counter)
+    for it in items.values():
+        if it["kind"] == "agreement" and it["status"] in by_status:
+            by_status[it["status"]][it["year"] or "undated"] += 1
+        per_year[it["year"] or "undated"][it["kind"]] += 1
+    latest = _by_date(items.values())[:20]
+    people = actors_of(store, iri, "Person")
+    orgs = actors_of(store, iri, "Organization")
+    topics = store.select(
+        f"SELECT ?t ?code (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {_items_of(iri)} ?x tdo:topic ?t . "
+        f"OPTIONAL {{ ?t skos:notation ?code }} }} GROUP BY ?t ?code ORDER BY DESC(?n) ?code")
+    top = ranked[:12]
+    ego = _ego(iri, top, items)
+    names = labels(store, {iri, *partners, *(r["t"] for r in topics)})
+    details = item_details(store, [i["iri"] for i in latest])
+    for r in ranked:
+        r.update(node(r["iri"], names), iso2=local(r["iri"]), total=r["agreements"] + r["engagements"])
+    for it in latest:
+        it.update(details[it["iri"]])
+    return {
+        "node": node(iri, names), "iso2": iso2, "same_as": same_as,
+        "counts": {"agreements": sum(1 for i in items.values() if i["kind"] == "agreement"),
+                   "engagements": sum(1 for i in items.values() if i["kind"] == "engagement")},
+        "partners": ranked,
+        "status_years": [{"year": y, **{s: by_status[s][y] for s in STATUSES}}
+                         for y in years + (["undated"] if any(by_status[s]["undated"] for s in STATUSES) else [])],
+        "timeline": [{"year": y, "agreements": per_year[y]["agreement"], "engagements": per_year[y]["engagement"]}
+                     for y in sorted(y for y in per_year if y != "undated")],
+        "undated": sum(per_year["undated"].values()) if "undated" in per_year else 0,
+        "latest": latest,
+        "people": people, "organizations": orgs,
+        "topics": [{**node(r["t"], names), "code": r["code"] or local(r["t"]), "count": int(r["n"])}
+                   for r in topics],
+        "ego": {"nodes": [node(n, names) | {"iso2": local(n), "size": s} for n, s in ego["nodes"]],
+                "edges": ego["edges"]},
+    }
+
+
+def _ego(center: str, top: list[dict], items: dict) -> dict:
+    """The ego network: the country and its top partners; a tie's weight is how many items the
+    two share (center–partner ties from the partner rows, partner–partner ties from items that
+    name both)."""
+    keep = [r["iri"] for r in top]
+    edges = Counter()
+    for r in top:
+        edges[(center, r["iri"])] = r["agreements"] + r["engagements"]
+    inner = set(keep)
+    for it in items.values():
+        states = sorted(it["states"] & inner)
+        for i, a in enumerate(states):
+            for b in states[i + 1:]:
+                edges[(a, b)] += 1
+    sizes = Counter()
+    for (a, b), w in edges.items():
+        sizes[a] += w
+        sizes[b] += w
+    return {"nodes": [(center, sizes[center])] + [(k, sizes[k]) for k in keep],
+            "edges": [{"a": a, "b": b, "weight": w} for (a, b), w in sorted(edges.items())]}
+
+
+def actors_of(store, country_iri: str, cls: str, limit: int = TOP) -> list[dict]:
+    """A country's people (``Person``) or organisations (``Organization``), most mentioned first:
+    ``{"iri", "path", "ar", "latn", "roles", "articles"}``."""
+    role = "OPTIONAL { ?e tdo:role ?role }" if cls == "Person" else ""
+    rows = store.select(
+        f"SELECT ?e (SAMPLE(?l) AS ?label) (SAMPLE(?lt) AS ?latn) "
+        f"(GROUP_CONCAT(DISTINCT ?role; separator=\" | \") AS ?roles) (COUNT(DISTINCT ?a) AS ?n) WHERE {{ "
+        f"?e tdo:country {_iri(country_iri)} ; a tdo:{cls} . "
+        f"OPTIONAL {{ ?e rdfs:label ?l FILTER(LANG(?l) = \"ar\") }} "
+        f"OPTIONAL {{ ?e rdfs:label ?lt FILTER(LANGMATCHES(LANG(?lt), \"ar-Latn\")) }} {role} "
+        f"OPTIONAL {{ ?a tdo:mentions ?e }} }} GROUP BY ?e ORDER BY DESC(?n) ?label LIMIT {limit + 1}")
+    return [{"iri": r["e"], "path": path_of(r["e"]), "ar": r["label"] or "", "latn": r["latn"] or "",
+             "text": r["label"] or local(r["e"]), "roles": [x for x in (r["roles"] or "").split(" | ") if x],
+             "articles": int(r["n"])} for r in rows]
+
+
+# ------------------------------------------------------------------ pair
+
+def pair(store, a: str, b: str) -> dict | None:
+    """Two countries: every accord and engagement between them by date, the topics, the people
+    who acted, the articles."""
+    ia, ib = COUNTRY + a, COUNTRY + b
+    names = labels(store, [ia, ib])
+    if not (names.get(ia) and names.get(ib)) or a == b:
+        return None
+    rows = store.select(
+        f"SELECT ?x ?type ?status ?date WHERE {{ {_items_of(ia)} {_items_of(ib)} ?x a ?type . "
+        f"OPTIONAL {{ ?x tdo:status ?status }} OPTIONAL {{ ?x tdo:date ?date }} }}")
+    items = _by_date(_basic(rows).values(), newest_first=False)
+    details = item_details(store, [i["iri"] for i in items])
+    topics, people, articles = Counter(), {}, {}
+    for it in items:
+        d = details[it["iri"]]
+        it.update(d)
+        topics.update(t["iri"] for t in d["topics"])
+        for p in d["parties"] + d["participants"] + d["signatories"]:
+            if p["kind"] == "person":
+                people.setdefault(p["iri"], {**p, "count": 0})["count"] += 1
+        for art in d["articles"]:
+            articles.setdefault(art["iri"], art)
+    tnames = labels(store, topics)
+    return {
+        "a": node(ia, names) | {"iso2": a}, "b": node(ib, names) | {"iso2": b}, "items": items,
+        "topics": [{**node(t, tnames), "code": local(t), "count": n} for t, n in topics.most_common()],
+        "people": sorted(people.values(), key=lambda p: (-p["count"], p["text"])),
+        "articles": sorted(articles.values(), key=lambda x: x.get("id", "")),
+    }
+
+
+# ------------------------------------------------------------------ person, organisation, place
+
+def entity(store, iri: str) -> dict | None:
+    """A person, organisation or place: its names (label, machine transliteration, every spelling
+    seen), state, roles, and every accord and engagement it took part in with the evidence
+    sentences that name it, and the articles that mention it."""
+    rows = store.select(f"SELECT ?p ?o (LANG(?o) AS ?lang) WHERE {{ {_iri(iri)} ?p ?o }}")
+    if not rows:
+        return None
+    by = defaultdict(list)
+    for r in rows:
+        by[local(r["p"])].append(r)
+    label = next((r["o"] for r in by["label"] if (r["lang"] or "").lower() == "ar"), "")
+    latn = next((r["o"] for r in by["label"] if (r["lang"] or "").lower() == "ar-latn"), "")
+    spellings = sorted({r["o"] for k in ("label", "altLabel", "hiddenLabel") for r in by[k]
+                        if (r["lang"] or "").lower() == "ar"})
+    countries = sorted(r["o"] for r in by["country"])
+    kind = kind_of(iri)
+    rel_rows = store.select(
+        f"SELECT ?x ?rel WHERE {{ VALUES ?rel {{ tdo:party tdo:participant tdo:signatory tdo:location }} "
+        f"?x ?rel {_iri(iri)} }}")
+    roles_in = defaultdict(set)
+    for r in rel_rows:
+        roles_in[r["x"]].add(local(r["rel"]))
+    xs = sorted(roles_in)
+    items = _by_date(_item_rows(store, xs).values())
+    details = item_details(store, xs)
+    evidence = evidence_of(store, xs)
+    keys = {skeleton(s) for s in spellings}
+    for it in items:
+        it.update(details[it["iri"]])
+        it["as"] = sorted(roles_in[it["iri"]])
+        sents = evidence.get(it["iri"], [])
+        naming = [s for s in sents if any(k and k in skeleton(s) for k in keys)]
+        it["evidence"] = naming or sents
+    arts = store.select(f"SELECT ?a WHERE {{ ?a tdo:mentions {_iri(iri)} }}")
+    titles = article_titles(store, [r["a"] for r in arts])
+    names = labels(store, [iri, *countries])
+    return {
+        "node": node(iri, names), "kind": kind, "label": label, "latn": latn, "spellings": spellings,
+        "classes": sorted(local(r["o"]) for r in by["type"]),
+        "countries": [node(c, names) for c in countries],
+        "roles": sorted({r["o"] for r in by["role"]}),
+        "items": items,
+        "articles": sorted(({"iri": a, "path": path_of(a), **t} for a, t in titles.items()),
+                           key=lambda x: x["id"]),
+    }
+
+
+def _item_rows(store, xs: list[str]) -> dict[str, dict]:
+    rows = []
+    for chunk in _chunks(xs):
+        rows += store.select(f"SELECT ?x ?type ?status ?date WHERE {{ VALUES ?x {{ {_values(chunk)} }} "
+                             f"?x a ?type OPTIONAL {{ ?x tdo:status ?status }} OPTIONAL {{ ?x tdo:date ?date }} }}")
+    return _basic(rows)
+
+
+def evidence_of(store, xs: list[str]) -> dict[str, list[str]]:
+    out = defaultdict(set)
+    for chunk in _chunks(xs):
+        for r in store.select(f"SELECT ?x ?e WHERE {{ VALUES ?x {{ {_values(chunk)} }} ?x tdo:evidence ?e }}"):
+            out[r["x"]].add(r["e"])
+    return {x: sorted(v) for x, v in out.items()}
+
+
+# ------------------------------------------------------------------ accord, engagement
+
+def item(store, iri: str) -> dict | None:
+    """An accord or engagement: type, status, date, members, place, topics; each report (one per
+    article graph) with what that article says of it (status, date) and its sentences; and, for
+    an accord, its history: the accords of the same type between the same states, by date."""
+    basic = _item_rows(store, [iri]).get(iri)
+    if basic is None or basic["type"] is None:
+        return None
+    d = item_details(store, [iri])[iri]
+    reports = defaultdict(lambda: {"evidence": set(), "status": set(), "date": set(), "articles": set()})
+    rows = store.select(
+        f"SELECT ?g ?art ?ev ?status ?date WHERE {{ GRAPH ?g {{ {_iri(iri)} a ?type . "
+        f"OPTIONAL {{ {_iri(iri)} tdo:reportedIn ?art }} OPTIONAL {{ {_iri(iri)} tdo:evidence ?ev }} "
+        f"OPTIONAL {{ {_iri(iri)} tdo:status ?status }} OPTIONAL {{ {_iri(iri)} tdo:date ?date }} }} "
+        f"FILTER(?g NOT IN ({', '.join(_iri(g) for g in SYSTEM_GRAPHS)})) }}")
+    for r in rows:
+        rep = reports[r["g"]]
+        for k, v in (("evidence", r["ev"]), ("status", r["status"] and local(r["status"])),
+                     ("date", r["date"]), ("articles", r["art"])):
+            if v:
+                rep[k].add(v)
+    titles = article_titles(store, {a for rep in reports.values() for a in rep["articles"]})
+    report_list = []
+    for g, rep in sorted(reports.items()):
+        arts = [{"iri": a, "path": path_of(a), **titles.get(a, {"id": local(a), "title": ""})}
+                for a in sorted(rep["articles"])]
+        report_list.append({"graph": g, "graph_path": path_of(g), "curated": not arts, "articles": arts,
+                            "evidence": sorted(rep["evidence"]), "status": sorted(rep["status"]),
+                            "date": sorted(rep["date"])})
+    history = []
+    states = sorted(states_of(store, [iri]).get(iri, set()))
+    if basic["kind"] == "agreement" and len(states) >= 2:
+        rows = store.select(
+            f"SELECT ?x ?type ?status ?date WHERE {{ {_items_of(states[0])} {_items_of(states[1], 'x')} "
+            f"?x a tdo:{basic['type']} BIND(tdo:{basic['type']} AS ?type) ?x tdo:status ?status "
+            f"OPTIONAL {{ ?x tdo:date ?date }} }}")
+        others = _basic(rows)
+        if len(others) > 1:
+            all_states = states_of(store, list(others))
+            history = [h for h in _by_date(others.values(), newest_first=False)
+                       if sorted(all_states.get(h["iri"], ())) == states]
+            hd = item_details(store, [h["iri"] for h in history])
+            for h in history:
+                h.update(hd[h["iri"]], current=h["iri"] == iri)
+            if len(history) < 2:
+                history = []
+    snames = labels(store, states)
+    statuses = {s for rep in report_list for s in rep["status"]}
+    return {**basic, **d, "node": d["label"], "states": [node(s, snames) for s in states],
+            "reports": report_list, "history": history, "reports_differ": len(statuses) > 1,
+            "evidence": sorted({e for rep in report_list for e in rep["evidence"]})}
+
+
+# ------------------------------------------------------------------ article
+
+def article(store, iri: str, text_dirs=()) -> dict | None:
+    """An article: title, identifiers, home state; what was extracted from it, read from its own
+    graph (the same view as ``tdkg extract``: states, topics, people, organisations, places with
+    the spelling this article uses, accords and events); its text with the evidence sentences
+    marked, when the source file is found in one of ``text_dirs`` with the stored digest."""
+    meta = store.select(f"SELECT ?p ?o WHERE {{ GRAPH {_iri(iri)} {{ {_iri(iri)} ?p ?o }} }}")
+    if not any(r["o"] == TDO + "Article" for r in meta):
+        return None
+    one = {local(r["p"]): r["o"] for r in meta}
+    many = defaultdict(list)
+    for r in meta:
+        many[local(r["p"])].append(r["o"])
+    ents = store.select(
+        f"SELECT ?e ?s ?class ?country ?role WHERE {{ GRAPH {_iri(iri)} {{ ?e skos:hiddenLabel ?s ; a ?class . "
+        f"OPTIONAL {{ ?e tdo:country ?country }} OPTIONAL {{ ?e tdo:role ?role }} }} }}")
+    people, orgs, places = {}, {}, {}
+    for r in ents:
+        target = {"Person": people, "Organization": orgs, "Place": places}.get(local(r["class"]))
+        if target is None:
+            continue
+        e = target.setdefault(r["e"], {"iri": r["e"], "path": path_of(r["e"]), "spelling": r["s"],
+                                       "country": r["country"], "roles": set()})
+        if r["role"]:
+            e["roles"].add(r["role"])
+    xs = sorted({r["x"] for r in store.select(
+        f"SELECT ?x WHERE {{ GRAPH {_iri(iri)} {{ ?x tdo:reportedIn {_iri(iri)} }} }}")})
+    said = store.select(
+        f"SELECT ?x ?p ?o WHERE {{ GRAPH {_iri(iri)} {{ VALUES ?x {{ {_values(xs)} }} ?x ?p ?o }} }}") if xs else []
+    per = defaultdict(lambda: defaultdict(list))
+    for r in said:
+        per[r["x"]][local(r["p"])].append(r["o"])
+    countries = {c for c in (*many["mentions"], *many["home"]) if kind_of(c) == "country"}
+    refs = {o for d in per.values() for k in ("party", "participant", "signatory", "location") for o in d[k]}
+    names = labels(store, {*people, *orgs, *places, *countries, *refs, *many["subject"], *xs})
+    spelled = {e["iri"]: e["spelling"] for e in (*people.values(), *orgs.values(), *places.values())}
+
+    def named(i):
+        n = node(i, names)
+        if i in spelled:
+            n["here"] = spelled[i]
+        return n
+
+    items = []
+    for x in xs:
+        d = per[x]
+        t = next((local(t) for t in d["type"] if local(t) in AGREEMENT_TYPES + ENGAGEMENT_TYPES), None)
+        items.append({"iri": x, "path": path_of(x), "type": t, "kind": item_kind(t or ""),
+                      "status": local(d["status"][0]) if d["status"] else None,
+                      "date": d["date"][0] if d["date"] else None,
+                      "label": node(x, names),
+                      **{k: sorted((named(o) for o in d[k]), key=lambda n: n["text"])
+                         for k in ("party", "participant", "signatory", "location")},
+                      "evidence": sorted(d["evidence"])})
+    items.sort(key=lambda i: (i["kind"], i["iri"]))
+    evidence = sorted({e for i in items for e in i["evidence"]})
+    source = one.get("sourceFile")
+    text = article_text(text_dirs, source, one.get("sha256")) if source else None
+
+    def listed(d):
+        return sorted(({**named(e["iri"]), "country": e["country"] and local(e["country"]),
+                        "roles": sorted(e["roles"])} for e in d.values()), key=lambda n: n["here"])
+
+    return {
+        "node": node(iri, names), "id": one.get("identifier"), "title": one.get("title", ""),
+        "source_file": source, "sha256": one.get("sha256"),
+        "home": node(one["home"], names) if one.get("home") else None,
+        "countries": sorted((node(c, names) | {"iso2": local(c)} for c in countries), key=lambda n: n["iso2"]),
+        "topics": sorted((node(t, names) | {"code": local(t)} for t in many["subject"]), key=lambda n: n["code"]),
+        "people": listed(people), "organizations": listed(orgs), "places": listed(places),
+        "items": items, "evidence": evidence,
+        "text": mark(text, evidence) if text is not None else None,
+    }
+
+
+def article_text(dirs, source_file: str, sha256: str | None) -> str | None:
+    """The article's text as the loader read it, from the first of ``dirs`` holding its source
+    file with the digest the store has (a different file of the same name is not it)."""
+    from ..extract.reading import ArticleError, read_article
+    name = Path(source_file).name
+    for d in dirs:
+        path = Path(d) / name
+        if not path.is_file():
+            continue
+        try:
+            text = read_article(path)
+        except (ArticleError, OSError):
+            continue
+        if sha256 is None or hashlib.sha256(text.encode("utf-8")).hexdigest() == sha256:
+            return text
+    return None
+
+
+_MARKS = re.compile(r"[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640]")
+
+
+def _plain(text: str) -> tuple[str, list[int]]:
+    """The text without harakat and tatweel, each run of whitespace one space, and where each
+    of its characters stands in the original (evidence sentences are stored without marks)."""
+    out, where, space = [], [], False
+    for i, ch in enumerate(text):
+        if _MARKS.match(ch):
+            continue
+        if ch.isspace():
+            if space:
+                continue
+            ch, space = " ", True
+        else:
+            space = False
+        out.append(ch)
+        where.append(i)
+    return "".join(out), where
+
+
+def mark(text: str, sentences: list[str]) -> list[list[dict]]:
+    """The text as paragraphs of runs ``{"text", "evidence": bool}``: each evidence sentence
+    found in it (up to harakat, tatweel and whitespace) is one marked run.
+
+    >>> [[r["evidence"] for r in p] for p in mark("قال: مذكرةُ تفاهمٍ  وُقّعت. ثم انتهى", ["مذكرة تفاهم وقعت."])]
+    [[False, True, False]]
+    """
+    plain, where = _plain(text)
+    spans = []
+    for s in sentences:
+        key = _plain(s)[0].strip()
+        k = plain.find(key) if key else -1
+        if k < 0:
+            continue
+        spans.append((where[k], where[k + len(key) - 1] + 1))
+    spans.sort()
+    merged = []
+    for i, j in spans:
+        if merged and i <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(j, merged[-1][1]))
+        else:
+            merged.append((i, j))
+    runs, pos = [], 0
+    for i, j in merged:
+        if i > pos:
+            runs.append((text[pos:i], False))
+        runs.append((text[i:j], True))
+        pos = j
+    runs.append((text[pos:], False))
+    paragraphs: list[list[dict]] = [[]]
+    for chunk, ev in runs:
+        parts = re.split(r"\n\s*\n", chunk)
+        for k, part in enumerate(parts):
+            if k:
+                paragraphs.append([])
+            if part.strip():
+                paragraphs[-1].append({"text": part, "evidence": ev})
+    return [p for p in paragraphs if p]
+
+
+# ------------------------------------------------------------------ topic
+
+def topic(store, code: str) -> dict | None:
+    """A topic: names and definition, the countries most active on it, its latest items."""
+    iri = TOPIC + code
+    rows = store.select(f"SELECT ?p ?o (LANG(?o) AS ?lang) WHERE {{ {_iri(iri)} ?p ?o }}")
+    if not rows:
+        return None
+    text = {(local(r["p"]), (r["lang"] or "").lower()): r["o"] for r in rows}
+    countries = store.select(
+        f"SELECT ?c (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x tdo:topic {_iri(iri)} ; tdo:party|tdo:participant ?m . "
+        f"OPTIONAL {{ ?m tdo:country ?s }} BIND(COALESCE(?s, ?m) AS ?c) ?c a tdo:Country }} "
+        f"GROUP BY ?c ORDER BY DESC(?n) ?c LIMIT 30")
+    latest = store.select(
+        f"SELECT ?x ?type ?status ?date WHERE {{ ?x tdo:topic {_iri(iri)} ; tdo:date ?date ; a ?type . "
+        f"OPTIONAL {{ ?x tdo:status ?status }} }} ORDER BY DESC(STR(?date)) ?x LIMIT 20")
+    n = int(store.select(f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x tdo:topic {_iri(iri)} }}")[0]["n"])
+    items = _by_date(_basic(latest).values())
+    details = item_details(store, [i["iri"] for i in items])
+    for it in items:
+        it.update(details[it["iri"]])
+    names = labels(store, [iri, *(r["c"] for r in countries)])
+    return {"node": node(iri, names), "code": code,
+            "ar": text.get(("prefLabel", "ar"), ""), "en": text.get(("prefLabel", "en"), ""),
+            "definition_ar": text.get(("definition", "ar"), ""), "definition_en": text.get(("definition", "en"), ""),
+            "countries": [node(r["c"], names) | {"iso2": local(r["c"]), "count": int(r["n"])} for r in countries],
+            "items": items, "count": n}
+
+
+def place(store, iri: str) -> dict | None:
+    """A place: its names and the engagements held there (the person/organisation page's data
+    for a place)."""
+    return entity(store, iri)
+
+
+# ------------------------------------------------------------------ home
+
+def home(store, limit: int = 20) -> dict:
+    """The home page's lists: the countries the articles name, most named first, and the latest
+    accords (dated ones newest first, then the undated)."""
+    cs = store.select(
+        "SELECT ?c (COUNT(?a) AS ?n) WHERE { ?a a tdo:Article ; tdo:mentions ?c . ?c a tdo:Country } "
+        "GROUP BY ?c ORDER BY DESC(?n) ?c")
+    latest = store.select(
+        f"SELECT ?x ?type ?status ?date WHERE {{ ?x tdo:status ?status ; a ?type OPTIONAL {{ ?x tdo:date ?date }} }} "
+        f"ORDER BY DESC(BOUND(?date)) DESC(STR(?date)) DESC(?x) LIMIT {limit}")
+    items = _by_date(_basic(latest).values())
+    details = item_details(store, [i["iri"] for i in items])
+    for it in items:
+        it.update(details[it["iri"]])
+    names = labels(store, [r["c"] for r in cs])
+    return {"countries": [node(r["c"], names) | {"iso2": local(r["c"]), "articles": int(r["n"])} for r in cs],
+            "latest": items}
+
+
+# ------------------------------------------------------------------ search
+
+_index_lock = threading.Lock()
+_index: dict[int, tuple[int, list]] = {}
+
+
+def _fold_latin(s: str) -> str:
+    import unicodedata
+    s = unicodedata.normalize("NFKD", s)
+    return re.sub(r"[^a-z0-9 ]+", "", "".join(c for c in s if not unicodedata.combining(c)).lower())
+
+
+def _keys(text: str) -> tuple[str, str]:
+    """Two match forms of a name: the identity skeleton (Arabic variants fold together) and a
+    Latin fold (case, accents and punctuation dropped)."""
+    return skeleton(text), " ".join(_fold_latin(text).split())
+
+
+def _search_index(store) -> list[tuple[str, str, str, str, str]]:
+    """(IRI, kind, shown name, Arabic key, Latin key) for every country, topic, person,
+    organisation and place, under every name the graph gives it; rebuilt when the entity graph
+    changes (its size is the cheap fingerprint)."""
+    stamp = int(store.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {_iri(ENTITY_GRAPH)} {{ ?s ?p ?o }} }}")[0]["n"])
+    with _index_lock:
+        cached = _index.get(id(store))
+        if cached and cached[0] == stamp:
+            return cached[1]
+    rows = store.select(
+        f"SELECT ?x ?l WHERE {{ {{ GRAPH {_iri(ENTITY_GRAPH)} {{ ?x rdfs:label|skos:altLabel ?l }} }} UNION "
+        f"{{ GRAPH {_iri(REFERENCE_GRAPH)} {{ {{ ?x a tdo:Country ; rdfs:label|tdo:iso2 ?l }} UNION "
+        f"{{ ?x a skos:Concept ; skos:prefLabel|skos:altLabel|skos:notation ?l }} }} }} }}")
+    index = []
+    for r in rows:
+        k = kind_of(r["x"])
+        if k:
+            index.append((r["x"], k, r["l"], *_keys(r["l"])))
+    with _index_lock:
+        _index[id(store)] = (stamp, index)
+    return index
+
+
+def search(store, q: str, limit: int = 50) -> list[dict]:
+    """Countries, topics, people, organisations and places whose name matches ``q`` under any
+    spelling: Arabic through the identity skeleton (أسحاق / إسحق / اسحق fold together), Latin
+    (English names, ISO codes, topic codes, transliterations) without case or accents. Whole-name
+    matches first, then names that start with it, then names that contain it."""
+    ar, latn = _keys(q.strip())
+    if not (ar or latn):
+        return []
+    best: dict[str, tuple[int, str]] = {}
+    for iri, kind, name, kar, klat in _search_index(store):
+        score = None
+        for key, cand in ((ar, kar), (latn, klat)):
+            if not key or not cand:
+                continue
+            if cand == key:
+                s = 0
+            elif cand.startswith(key) or f" {key}" in f" {cand}":
+                s = 1
+            elif len(key) >= 2 and key in cand:
+                s = 2
+            else:
+                continue
+            score = s if score is None else min(score, s)
+        if score is not None and (iri not in best or score < best[iri][0]):
+            best[iri] = (score, name)
+    order = {"country": 0, "person": 1, "org": 2, "place": 3, "topic": 4}
+    hits = sorted(best.items(), key=lambda kv: (kv[1][0], order.get(kind_of(kv[0]), 9), kv[1][1]))[:limit]
+    names = labels(store, [h for h, _ in hits])
+    return [node(h, names) | {"matched": name, "exact": s == 0} for h, (s, name) in hits]
+
+
+# ------------------------------------------------------------------ the data twin
+
+def describe_query(iri: str) -> str:
+    """A DESCRIBE of one node as a CONSTRUCT: every triple with it as subject or object (in the
+    default graph, so each once), and the labels of the nodes those link it to."""
+    x = _iri(iri)
+    return ("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+            f"CONSTRUCT {{ {x} ?p ?o . ?o rdfs:label ?ol . ?s ?q {x} . ?s rdfs:label ?sl }} WHERE {{\n"
+            f"  {{ {x} ?p ?o OPTIONAL {{ ?o rdfs:label ?ol }} }}\n"
+            f"  UNION {{ ?s ?q {x} OPTIONAL {{ ?s rdfs:label ?sl }} }}\n}}")
