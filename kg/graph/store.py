@@ -31,9 +31,9 @@ from typing import Iterable
 
 from rdflib import Dataset, Graph, URIRef
 
-from . import entities, vocab
+from . import entities, tallies, vocab
 from .rdf import bind_prefixes, country_graph
-from .vocab import ENTITY_GRAPH, PREFIXES, REFERENCE_GRAPH, STORE_GRAPH, STORE_LAYOUT, ontology_file
+from .vocab import ENTITY_GRAPH, PREFIXES, REFERENCE_GRAPH, STORE_GRAPH, STORE_LAYOUT, TALLY_GRAPH, ontology_file
 
 DEFAULT_STORE = "tdkg-store"
 
@@ -129,13 +129,15 @@ class BaseStore:
     keeps_merge = True
 
     def replace_graphs(self, graphs: Iterable[tuple[str, str]], new: frozenset = frozenset(),
-                       remove: Iterable[str] = ()) -> None:
+                       remove: Iterable[str] = (), count: bool = True) -> None:
         """Replace named graphs and remove others as a unit: ``(graph IRI, N-Triples text)``
         pairs, one update request (one transaction on the embedded store).
 
         The same request keeps the default graph the merge of the named graphs (a triple
         leaves it when no other graph still holds it) and rewrites the entity graph's
-        description of every entity the graphs spell, before or after (:mod:`.entities`).
+        description of every entity the graphs spell, before or after (:mod:`.entities`),
+        and moves the tallies of the accords and engagements they touch (:mod:`.tallies`;
+        ``count=False`` leaves them, for an upgrade that rebuilds them at the end).
         Graphs in ``new`` are known not to be stored yet: nothing is dropped for them (a
         server like Virtuoso pays for every ``DROP SILENT GRAPH``).
         """
@@ -145,10 +147,11 @@ class BaseStore:
         for iri in leaving:
             parts += self._drop_parts(iri)
         drop_old, write_new = self._entity_writes(graphs, leaving)   # read before anything is written
-        parts += drop_old        # before the inserts: Oxigraph reads what a transaction wrote slower
+        drop_tallies, write_tallies = self._tally_writes(graphs, leaving) if count else ([], [])
+        parts += drop_old + drop_tallies   # before the inserts: Oxigraph reads what a transaction wrote slower
         for iri, nt in graphs:
             parts += self._insert_parts(iri, nt)
-        parts += write_new
+        parts += write_new + write_tallies
         if parts:
             self.update(" ;\n".join(parts))
 
@@ -221,6 +224,42 @@ class BaseStore:
                            (f"{body}\n}}" if self.keeps_merge else "}"))
         return parts, inserts
 
+    def _tally_writes(self, graphs: list[tuple[str, str]], leaving: list[str]) -> tuple[list[str], list[str]]:
+        """The update operations that move the tallies of the items the write touches: those
+        that delete the touched tally nodes, and those that insert them with their new counts."""
+        items, stated = tallies.touched(self.select, graphs, leaving)
+        before, after, changed = tallies.item_facts(self.select, items, stated, graphs, leaving)
+        more = tallies.items_of(self.select, changed) - items if changed else set()
+        if more:           # a member's state changed: its items elsewhere move as well
+            b, a, _ = tallies.item_facts(self.select, more, (), graphs, leaving)
+            before.update(b)
+            after.update(a)
+        change = tallies.delta(before, after)
+        if not change:
+            return [], []
+        nodes = tallies.description(tallies.moved(tallies.stored(self.select, change), change))
+        return self._rewrite_parts(TALLY_GRAPH, nodes)
+
+    def _rewrite_parts(self, graph: str, nodes: dict[str, list[str]]) -> tuple[list[str], list[str]]:
+        """Delete the nodes' descriptions in ``graph`` (and the merge), insert their new lines."""
+        subjects = sorted(nodes)
+        drops, inserts = [], []
+        also = "?t ?p ?o" if self.keeps_merge else ""
+        for i in range(0, len(subjects), 500):
+            values = " ".join(f"<{t}>" for t in subjects[i:i + 500])
+            drops.append(f"DELETE {{ GRAPH <{graph}> {{ ?t ?p ?o }} {also} }} WHERE {{ VALUES ?t {{ {values} }} "
+                         f"GRAPH <{graph}> {{ ?t ?p ?o }} }}")
+        lines = [line for t in subjects for line in nodes[t]]
+        for i in range(0, len(lines), 1000):
+            body = "\n".join(lines[i:i + 1000])
+            inserts.append(f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} " +
+                           (f"{body}\n}}" if self.keeps_merge else "}"))
+        return drops, inserts
+
+    def rebuild_tallies(self) -> None:
+        """Count the tallies from scratch over the whole store (an upgrade; a repair)."""
+        self.replace_graphs([(TALLY_GRAPH, tallies.rebuild(self.select))], count=False)
+
     def _named_in_graphs(self, graphs: list[str]) -> set[str]:
         """The entities stored graphs spell or label (their descriptions change when they go)."""
         out = set()
@@ -263,9 +302,13 @@ class BaseStore:
 
     def check_layout(self) -> None:
         """StoreError, in one line, for a store an older tdkg wrote."""
-        if self.keeps_merge and self.layout() == 1:
+        layout = self.layout()
+        if self.keeps_merge and layout == 1:
             raise StoreError(f"{self!r} was written by an older tdkg (before its default graph held the "
                              f"merge of the article graphs): run 'tdkg upgrade' on it, or rebuild it")
+        if layout == 2:
+            raise StoreError(f"{self!r} was written by an older tdkg (before it kept pair and topic "
+                             f"tallies): run 'tdkg upgrade' on it, or rebuild it")
 
     def guarded_update(self, sparql: str, check, base_iri: str | None = None) -> object | None:
         """Run a user's update, then ``check(graph, context=…)`` each named graph it changed, in
@@ -393,7 +436,7 @@ class UpdateRefused(SyntaxError):
     callers answer it like a malformed update: HTTP 400.)"""
 
 
-OWN_GRAPHS = (REFERENCE_GRAPH, ENTITY_GRAPH, STORE_GRAPH)
+OWN_GRAPHS = (REFERENCE_GRAPH, ENTITY_GRAPH, STORE_GRAPH, TALLY_GRAPH)
 EVERY_GRAPH = "*"          # in written_graphs: CLEAR/DROP ALL or NAMED, every stored graph
 
 

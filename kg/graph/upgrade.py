@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Callable
 
 from .store import BaseStore
-from .vocab import BASE, ENTITY_GRAPH, STORE_GRAPH, STORE_LAYOUT, TDO
+from .vocab import BASE, ENTITY_GRAPH, STORE_GRAPH, STORE_LAYOUT, TALLY_GRAPH, TDO
 
 CHUNK = 200            # graphs per update
 
@@ -24,7 +24,11 @@ def upgrade(store: BaseStore, progress: Callable[[int], object] | None = None) -
         return f"{store!r} is empty: nothing to upgrade"
     if layout >= STORE_LAYOUT:
         return f"{store!r} already has layout {layout}: nothing to do"
-    graphs = [g for g in store.named_graphs() if g not in (ENTITY_GRAPH, STORE_GRAPH)]
+    if layout == 2:
+        store.rebuild_tallies()
+        _mark(store)
+        return f"upgraded {store!r} to layout {STORE_LAYOUT}: tallies counted"
+    graphs = [g for g in store.named_graphs() if g not in (ENTITY_GRAPH, STORE_GRAPH, TALLY_GRAPH)]
     articles = [g for g in graphs if g.startswith(BASE + "article/")]
     bar = (progress or _NoBar)(len(articles) + len(graphs))
     for i in range(0, len(articles), CHUNK):
@@ -44,11 +48,18 @@ def upgrade(store: BaseStore, progress: Callable[[int], object] | None = None) -
     for i in range(0, len(graphs), CHUNK):
         store.update(" ;\n".join(f"ADD SILENT GRAPH <{g}> TO DEFAULT" for g in graphs[i:i + CHUNK]))
         bar.update(len(graphs[i:i + CHUNK]))
-    store.replace_graphs([(STORE_GRAPH, f"<{STORE_GRAPH}> <{TDO}storeLayout> "
-                                        f'"{STORE_LAYOUT}"^^<http://www.w3.org/2001/XMLSchema#integer> .')])
-    store.flush()
+    store.rebuild_tallies()
+    _mark(store)
     bar.close()
     return f"upgraded {store!r} to layout {STORE_LAYOUT}: {len(articles):,} articles, {len(entities):,} entities"
+
+
+def _mark(store: BaseStore) -> None:
+    """The layout mark, written last: an interrupted upgrade is run again."""
+    store.replace_graphs([(STORE_GRAPH, f"<{STORE_GRAPH}> <{TDO}storeLayout> "
+                                        f'"{STORE_LAYOUT}"^^<http://www.w3.org/2001/XMLSchema#integer> .')],
+                         count=False)
+    store.flush()
 
 
 class _NoBar:

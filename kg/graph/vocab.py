@@ -26,7 +26,10 @@ REFERENCE_GRAPH = BASE + "graph/reference"     # ontology, topic scheme, countri
 CURATED_GRAPHS = BASE + "graph/curated/"       # users' RDF files, one graph each
 ENTITY_GRAPH = BASE + "graph/entities"         # each entity's one label and its spellings (kg.graph.entities)
 STORE_GRAPH = BASE + "graph/store"             # what the store's layout is (STORE_LAYOUT)
-STORE_LAYOUT = 2    # 2: the default graph is the merge of the named graphs, entities described once
+TALLY_GRAPH = BASE + "graph/tallies"           # pair and topic figures kept at load (kg.graph.tallies)
+# 2: the default graph is the merge of the named graphs, entities described once;
+# 3: and the tally graph kept current by every write
+STORE_LAYOUT = 3
 PREFIXES = """PREFIX tdo: <https://w3id.org/tdkg/ontology#>
 PREFIX tdr: <https://w3id.org/tdkg/resource/>
 PREFIX country: <https://w3id.org/tdkg/country/>
