@@ -290,3 +290,53 @@ def test_a_name_ends_before_the_verb_or_time_word_that_follows_it(sentence, name
     """News verbs (يشهد، سيلتقي), verbal nouns (دعوة) and time words (الأسبوع) are never part of a name."""
     got = [p.label for p in extract_text("القاهرة - وكالات\n" + sentence + "\n", "names").persons]
     assert sorted(got) == sorted(names)
+
+
+def test_exchanged_accords_are_signed_and_a_recalled_signing_makes_no_signing_event():
+    """Issue 12, status: "تبادل مذكرات التفاهم" is a signing; "مذكرة تفاهم تم توقيعها في …" recalls
+    one: the accord is signed, but this story tells no signing of it."""
+    text = ("عمّان - وكالات\nوجرى تبادل مذكرات التفاهم بين الأردن وكرواتيا في مجال الحوسبة السحابية. "
+            "وتتبادل الأردن وكرواتيا مذكرة ثانية غداً.\n")
+    r = extract_text(text, "exchanged")
+    assert [(a.type, a.status) for a in r.agreements] == [("MemorandumOfUnderstanding", "signed")]
+    assert "Signing" in [e.type for e in r.engagements]
+    text = ("عمّان - وكالات\nبحث وزير الاقتصاد الرقمي الأردني مع سفير كرواتيا تنفيذ مذكرة تفاهم بين "
+            "البلدين تم توقيعها العام الماضي.\n")
+    r = extract_text(text, "recalled")
+    assert [(a.type, a.status) for a in r.agreements] == [("MemorandumOfUnderstanding", "signed")]
+    assert "Signing" not in [e.type for e in r.engagements]
+
+
+def test_a_state_named_after_its_own_city_is_where_it_happened_not_a_party():
+    """Issue 12, places: "في مدينة نيويورك بالولايات المتحدة", "في بوخاريست، رومانيا" say where the
+    city is; the United States and Romania are no parties of the accord."""
+    text = ("الدوحة - وكالات\nوقعت قطر وكينيا مذكرة تفاهم في مجال الأمن السيبراني في مدينة نيويورك "
+            "بالولايات المتحدة الأمريكية.\n")
+    r = extract_text(text, "located")
+    assert [sorted(a.parties) for a in r.agreements] == [["country:KE", "country:QA"]]
+    s = analyse("جرى التوقيع في بوخاريست، رومانيا، أمس.")
+    from kg.extract.mentions import locates_place
+    assert [locates_place(s, m, c) for m, c in s.countries if c.iso2 == "RO" and c.kind == "name"] == [True]
+
+
+def test_a_cooperation_document_is_an_accord_and_a_memorandum_recalled_after_it_is_another():
+    """Issue 12, status: "وثيقة تعاون" is an accord of its kind; "المذكرة التي وقعها الطرفان في
+    مارس" after it points to no earlier memorandum, so it is a second accord, signed."""
+    text = ("طهران - وكالات\nوقع وزير الاتصالات الإيراني ونظيره العماني وثيقة تعاون في مجال البريد. "
+            "وتعد الوثيقة امتداداً للمذكرة التي وقعها الطرفان الإيراني والعماني في مارس الماضي.\n")
+    r = extract_text(text, "document")
+    assert sorted((a.type, a.status) for a in r.agreements) == [
+        ("CooperationAgreement", "signed"), ("MemorandumOfUnderstanding", "signed")]
+
+
+def test_a_name_read_two_ways_takes_its_kind_from_context():
+    """Issue 12, places: "إيران وعمان" are two states (Oman, not Amman); in a story of Iran and
+    Oman a visit "إلى عمان" has no place Amman; "بنوك البريد" are banks, not Nuuk."""
+    s = analyse("إيران وعمان توقعان وثيقة تعاون")
+    assert states_named(s) == ["IR", "OM"]
+    s = analyse("طهران وعمان تتفقان")
+    assert [c.iso2 for _, c in s.countries] == ["IR", "JO"]
+    assert "GL" not in states_named(analyse("تطوير بنوك البريد في البلدين"))
+    text = ("طهران - وكالات\nوقع وزير الاتصالات الإيراني ونظيره العماني وثيقة تعاون خلال زيارة الوزير "
+            "إلى عمان.\n")
+    assert "عمان" not in [p.label for p in extract_text(text, "oman").places]

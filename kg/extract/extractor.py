@@ -28,7 +28,8 @@ from .cleaning import Cleaned, clean
 from .lexicon import Gazetteer, agency_gazetteer, countries, place_gazetteer, state_of
 from .matching import find_all, match_at
 from .mentions import (OrgMention, PersonMention, Sentence, analyse, find_organizations, find_persons,
-                       find_places, find_topics, is_locative, states_named)
+                       find_places, find_topics, is_locative, locates_place,
+                       states_named)
 from .text import readings
 from .records import Agreement, ArticleRecords, Engagement, Organization, Person, Place
 from .text import fold, sentences as split_sentences
@@ -105,7 +106,7 @@ def extract_cleaned(cleaned: Cleaned, article_id: str, source_file: str, sha256:
 
     rec.persons, rec.organizations = persons, orgs
     rec.countries = [iso for iso in sorted(counts, key=lambda k: first_seen[k])]
-    rec.places = _places(sents, cleaned.dateline)
+    rec.places = _places(sents, cleaned.dateline, set(rec.countries))
     # "وزارة الاتصالات" names a ministry, not the article's topic
     named = {s.index: set() for s in sents}
     for s, om in org_mentions:
@@ -315,12 +316,17 @@ def _home(pair: list[str], story: list[str], marked: set[str], first_seen: dict[
     return story[0]
 
 
-def _places(sents: list[Sentence], dateline: str = "") -> list[Place]:
+def _places(sents: list[Sentence], dateline: str = "", states: set[str] = frozenset()) -> list[Place]:
     """Places where things happen, the dateline's city among them; a shorter name of a
-    place named in full too ("الجزائر", "الجزائر العاصمة") is that place."""
+    place named in full too ("الجزائر", "الجزائر العاصمة") is that place. A city named like a
+    state of the story whose own state the story does not name is that state ("زيارة إلى
+    عمان" in a story of Iran and Oman is no visit to Amman)."""
     out: dict[str, Place] = {}
     for s in sents:
         for pm in find_places(s):
+            named = s.match_at(pm.start, lexicon.country_gazetteer()) if states and pm.country not in states else None
+            if named and any(c.kind == "name" and c.iso2 in states for c in named.values):
+                continue
             key = identity.place_key(pm.label)
             p = out.setdefault(key, Place(key, pm.label, pm.country))
             if s.index not in p.sentences:
@@ -356,7 +362,8 @@ def _actors_by_sentence(sents, person_mentions, person_of, org_mentions, org_of,
         at: list[tuple[int, str]] = [(m.start, c.iso2) for m, c in s.countries
                                      if m.start not in excluded[s.index] and m.start not in aside
                                      and c.iso2 in named
-                                     and not (c.kind == "capital" and is_locative(s, m))]
+                                     and not (c.kind == "capital" and is_locative(s, m))
+                                     and not locates_place(s, m, c)]
         people, bodies = [], []
         for pm in persons_in.get(id(s), ()):
             p = person_of.get((s.index, pm.start))
@@ -423,9 +430,15 @@ def _status(s: Sentence) -> str | None:
     hits = {v for m in s.find(lexicon.phrases("cues.tsv", "status")) for v in m.values}
     if "planned" in hits:
         return "planned"
-    if "signed" in hits:
+    if "signed" in hits or s.find(lexicon.phrases("cues.tsv", "recalled")):
         return "signed"
     return None
+
+
+def _signs(s: Sentence) -> bool:
+    """The sentence tells a signing of the story, not one it only recalls ("التي وقعها الطرفان")."""
+    return _status(s) == "signed" and "signed" in {v for m in s.find(lexicon.phrases("cues.tsv", "status"))
+                                                  for v in m.values}
 
 
 def _agreements(sents: list[Sentence], actors_in: dict, pair: list[str], home: str | None) -> list[Agreement]:
@@ -453,6 +466,9 @@ def _agreements(sents: list[Sentence], actors_in: dict, pair: list[str], home: s
             # "المذكرة", "مذكرة التفاهم", "البرنامج التنفيذي": the accord already named
             anaphoric = (last_word.startswith("ال") and (m.end - m.start == 1 or not own_states)) \
                 or _annex(s, m.end)
+            if anaphoric and s.match_at(m.start, lexicon.phrases("cues.tsv", "own_type")) \
+                    and not any(a.type == m.values[0] for a, _ in accords):
+                anaphoric = False               # "للمذكرة التي وقعها …" after a "وثيقة تعاون"
             n = lexicon.values("cues.tsv", "dual").get(readings(first)[-1][1] if m.prefix else first, 1)
             numbers = lexicon.values("cues.tsv", "number")
             if m.start > 0 and s.tokens[m.start - 1].fold in numbers:
@@ -593,7 +609,7 @@ def _engagements(sents, actors_in, pair, home, agreements, places) -> list[Engag
         if a.status == "signed":
             states = [p.split(":", 1)[1] for p in a.parties if p.startswith("country:")]
             for i in a.sentences:
-                if _status(sents[i]) == "signed":
+                if _signs(sents[i]):
                     _join(groups, "Signing", states, i, actors_in[i])
     out = list(groups.values())
     for e in out:

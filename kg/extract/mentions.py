@@ -85,6 +85,12 @@ def analyse(text: str, index: int = 0) -> Sentence:
         mention = m.values[0]
         if mention.ambiguous and not m.prefix and not s.tokens[m.start].fold.startswith("ال"):
             continue
+        if mention.kind == "capital" and s.tokens[m.start].fold in words("words.tsv", "not_place"):
+            continue                    # "وبنوك البريد": banks, not Nuuk
+        if len(m.values) > 1 and s.countries and s.countries[-1][0].end == m.start and m.prefix.startswith("و"):
+            # a name read two ways takes the kind of the one it is coordinated with: "إيران وعمان"
+            # are two states (Oman), "طهران وعمان" two capitals (Amman)
+            mention = next((v for v in m.values if v.kind == s.countries[-1][1].kind), mention)
         if mention.kind == "demonym" and m.start > 0 and m.end < len(s.tokens) \
                 and s.tokens[m.end].fold.startswith("ل") \
                 and any(stem in office for _, stem in readings(s.tokens[m.start - 1].fold)):
@@ -112,6 +118,25 @@ def is_locative(s: Sentence, m: Match) -> bool:
             return True
         prev = _prev_word(s, prev)
     return prev is not None and toks[prev].fold in words("words.tsv", "locative")
+
+
+def locates_place(s: Sentence, m: Match, c: CountryMention) -> bool:
+    """A state named after a city of its own where something happens says where the city is,
+    and is no party: "في مدينة نيويورك بالولايات المتحدة", "في بوخاريست، رومانيا".
+
+    >>> s = analyse("تم توقيعها في مدينة نيويورك بالولايات المتحدة الأمريكية")
+    >>> [locates_place(s, m, c) for m, c in s.countries]
+    [True]
+    """
+    if c.kind == "demonym":
+        return False
+    end = m.start
+    if not m.prefix.endswith(("ب", "بال")):
+        if end == 0 or s.tokens[end - 1].text != "،" or m.prefix:
+            return False
+        end -= 1
+    return any(p.end == end and p.values[0][1] == c.iso2 and is_locative(s, p)
+               for p in s.find(lexicon.place_gazetteer()))
 
 
 def _prev_word(s: Sentence, i: int) -> int | None:
@@ -144,7 +169,7 @@ def states_named(s: Sentence, exclude: set[int] = frozenset()) -> list[str]:
     for m, c in s.countries:
         if m.start in exclude:
             continue
-        if c.kind == "capital" and is_locative(s, m):
+        if c.kind == "capital" and is_locative(s, m) or locates_place(s, m, c):
             continue
         if c.iso2 not in out:
             out.append(c.iso2)
@@ -176,7 +201,7 @@ def find_places(s: Sentence) -> list[PlaceMention]:
     """Cities and venues named where something happens ('بالقرية الذكية', 'في موسكو')."""
     out = []
     for m in s.find(lexicon.place_gazetteer()):
-        if not is_locative(s, m):
+        if not is_locative(s, m) or s.tokens[m.start].fold in words("words.tsv", "not_place"):
             continue
         name, iso2, _kind = m.values[0]
         label = _strip_prefix(s.tokens[m.start].text, m.prefix) + \
