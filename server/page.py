@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, render_template, request
 
-from kg.graph import queries
+from kg.graph import browse, queries
 
 from .errors import ApiError
 
@@ -37,7 +37,8 @@ def _saved() -> list[dict]:
 @bp.get("/")
 def index():
     return render_template("index.html", saved=_saved(), initial=request.args.get("query", ""),
-                           autorun=bool(request.args.get("query")), default_query=DEFAULT_QUERY)
+                           autorun=bool(request.args.get("query")), default_query=DEFAULT_QUERY,
+                           home=browse.home(current_app.extensions["tdkg.store"], limit=8))
 
 
 def describe_query(iri: str) -> str:

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from ..extract.identity import skeleton
 from ..extract.text import fold
-from .vocab import BASE, COUNTRY, ENTITY_GRAPH, REFERENCE_GRAPH, STORE_GRAPH, TDO, TOPIC
+from .vocab import BASE, COUNTRY, CURATED_GRAPHS, ENTITY_GRAPH, REFERENCE_GRAPH, TDO, TOPIC
 
 ROOT = "https://w3id.org/tdkg"
 #: kind -> IRI prefix; the kinds that have a page
@@ -37,7 +37,7 @@ PREFIX_OF = {"country": COUNTRY, "topic": TOPIC, **{k: f"{BASE}{k}/" for k in (
 AGREEMENT_TYPES = ("MemorandumOfUnderstanding", "FrameworkAgreement", "CooperationAgreement")
 ENGAGEMENT_TYPES = ("Meeting", "Visit", "Signing", "Forum")
 STATUSES = ("Signed", "Agreed", "Planned")
-SYSTEM_GRAPHS = (ENTITY_GRAPH, REFERENCE_GRAPH, STORE_GRAPH)
+GRAPHS = BASE + "graph/"        # the store's own graphs (entities, reference, …) are no reports; curated ones are
 TOP = 50           # rows a list shows (the saved query behind it has them all)
 _SAFE_IRI = re.compile(r'^[^\x00-\x20<>"{}|^`\\]+$')
 
@@ -424,7 +424,7 @@ def item(store, iri: str) -> dict | None:
         f"SELECT ?g ?art ?ev ?status ?date WHERE {{ GRAPH ?g {{ {_iri(iri)} a ?type . "
         f"OPTIONAL {{ {_iri(iri)} tdo:reportedIn ?art }} OPTIONAL {{ {_iri(iri)} tdo:evidence ?ev }} "
         f"OPTIONAL {{ {_iri(iri)} tdo:status ?status }} OPTIONAL {{ {_iri(iri)} tdo:date ?date }} }} "
-        f"FILTER(?g NOT IN ({', '.join(_iri(g) for g in SYSTEM_GRAPHS)})) }}")
+        f"FILTER(!STRSTARTS(STR(?g), \"{GRAPHS}\") || STRSTARTS(STR(?g), \"{CURATED_GRAPHS}\")) }}")
     for r in rows:
         rep = reports[r["g"]]
         for k, v in (("evidence", r["ev"]), ("status", r["status"] and local(r["status"])),
