@@ -57,7 +57,7 @@ def test_load_and_stats(backend):
     stats = backend.tdkg("stats").stdout
     counts = {line.split()[0]: int(line.split()[1].replace(",", "")) for line in stats.splitlines()}
     assert counts["articles"] == 5 and counts["agreements"] == 4 and counts["countries"] == 5
-    assert counts["graphs"] == 8     # five articles; the reference, entity and store-layout graphs
+    assert counts["graphs"] == 9     # five articles; the reference, entity, tally and store-layout graphs
 
 
 def test_reload_is_idempotent_and_unchanged_are_skipped(backend):

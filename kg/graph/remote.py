@@ -95,18 +95,20 @@ class RemoteStore(BaseStore):
     keeps_merge = False      # the server's default graph is the union of its graphs
 
     def replace_graphs(self, graphs: Iterable[tuple[str, str]], new: frozenset = frozenset(),
-                       remove: Iterable[str] = ()) -> None:
+                       remove: Iterable[str] = (), count: bool = True) -> None:
         """With a Graph Store Protocol endpoint (``TDKG_GRAPH_STORE``), one ``PUT`` per graph:
         the server replaces it as a unit, from N-Triples it parses natively, then one update
-        for the removed graphs and the entity graph; else all in one SPARQL Update."""
+        for the removed graphs, the entity graph and the tallies; else all in one SPARQL Update."""
         if not self.graph_store_url:
-            return super().replace_graphs(graphs, new, remove)
+            return super().replace_graphs(graphs, new, remove, count)
         graphs, remove = list(graphs), list(remove)
-        drop_old, write_new = self._entity_writes(graphs, [g for g, _ in graphs if g not in new] + remove)
+        leaving = [g for g, _ in graphs if g not in new] + remove
+        drop_old, write_new = self._entity_writes(graphs, leaving)
+        drop_tallies, write_tallies = self._tally_writes(graphs, leaving) if count else ([], [])
         for iri, nt in graphs:
             self._post(f"{self.graph_store_url}?graph={quote(iri, safe='')}", nt.encode("utf-8"),
                        method="PUT", content_type="application/n-triples")
-        parts = [p for g in remove for p in self._drop_parts(g)] + drop_old + write_new
+        parts = [p for g in remove for p in self._drop_parts(g)] + drop_old + drop_tallies + write_new + write_tallies
         if parts:
             self.update(" ;\n".join(parts))
 
