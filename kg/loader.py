@@ -32,7 +32,8 @@ from .extract.reading import ArticleError, read_article
 from .graph import vocab
 from .graph.rdf import article_graph
 from .graph.store import BaseStore, ntriples
-from .validate import RdfInputError, parse_rdf, validate as shacl_validate, validate_batch
+from .validate import RdfInputError, parse_rdf, validate_batch
+from .validate.curation import describe_finding, validate_curated
 
 ARTICLE_SUFFIXES = (".txt", ".html", ".htm")
 RDF_SUFFIXES = (".ttl", ".nt", ".nq", ".trig", ".jsonld", ".rdf", ".owl", ".n3")
@@ -135,9 +136,12 @@ def load_rdf(store: BaseStore, path: Path, *, graph: str | None = None,
              input_format: str | None = None) -> Outcome:
     """Curated RDF (Turtle, JSON-LD, …) into its own named graph, through the SHACL gate.
 
-    A file with any violation is refused whole and the store is left as it was;
-    warnings are reported and do not block. Loading the same file again replaces
-    its graph.
+    The file is validated as the store will be after the load (:mod:`kg.validate.curation`:
+    its graph's previous version replaced, the store's context however many hops away, the
+    entity graph's labels as the write leaves them). A file with any violation is refused
+    whole and the store is left as it was, with the first violation named (the file's line
+    where it can be found, the property, the value); warnings are reported and do not block.
+    Loading the same file again replaces its graph.
     """
     iri = graph or CURATED + path.stem
     outcome = Outcome(str(path), path.stem, "failed")
@@ -146,16 +150,16 @@ def load_rdf(store: BaseStore, path: Path, *, graph: str | None = None,
     except RdfInputError as e:
         outcome.message = str(e).split(": ", 1)[-1]
         return outcome
-    rep = shacl_validate(data, context=store.context_of(data))
+    rep = validate_curated(store, data, iri)
     if not rep.conforms:
-        v = rep.violations[0]
         outcome.status = "refused"
         outcome.message = (f"{len(rep.violations)} SHACL violation(s), nothing stored; first: "
-                           f"{v.message} (focus {v.focus}, path {v.path}); see 'tdkg validate {path}'")
+                           f"{describe_finding(rep.violations[0], path)}; see 'tdkg validate {path}'")
         return outcome
     outcome.warnings = _grouped(rep.warnings)
-    store.replace_graphs([(iri, ntriples(data))])
-    outcome.status, outcome.triples = "stored", len(data)
+    with _interrupt_after():
+        store.replace_graphs([(iri, ntriples(data))])
+        outcome.status, outcome.triples = "stored", len(data)
     return outcome
 
 

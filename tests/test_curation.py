@@ -1,0 +1,185 @@
+"""Curating the graph: `tdkg load FILE.ttl` on a real store of the bundled articles.
+
+A curated file is validated as the store will be after the load (kg/validate/curation.py): its
+previous version replaced, the store's context however many hops away, the entity graph's
+labels as the write leaves them. So a good correction passes, and a bad one is refused for
+its own reason, in one line naming the file, the line, the property and the value, with the
+store left byte for byte as it was.
+
+What each case hit before (issue 13, point 6): a corrected date loaded again was refused as a
+second date (the file's previous version was part of the context); a corrected name as a
+second label (the entity graph's label, which the curated one replaces); a fact about a node
+two hops from the file's nodes was missing from the context.
+
+The store holds the five articles of data/articles and one of tests/challenge
+(205_ly_my_kr_gitex_two_mous), whose Emirati minister the extractor left without a state.
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import ARTICLES, ROOT, cli
+from kg.graph.oxigraph import Store
+
+TDR = "https://w3id.org/tdkg/resource/"
+PREFIXES = """@prefix tdo: <https://w3id.org/tdkg/ontology#> .
+@prefix tdr: <https://w3id.org/tdkg/resource/> .
+@prefix country: <https://w3id.org/tdkg/country/> .
+@prefix topic: <https://w3id.org/tdkg/topic/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+"""
+MOU_EG_PS = TDR + "agreement/004_74f5ac9498ea9be5-1"        # a signed MoU, no date in the article
+PLANNED_EG_PS = TDR + "agreement/001_3d56ff079e329676-1"    # a planned MoU, Egypt and Palestine
+PS_MINISTRY = TDR + "org/e2ace2c206e426fe"                  # the Palestinian ICT ministry (000, 004)
+AL_OLAMA = TDR + "person/555177c7b79a3349"                  # عمر سلطان العلماء: no state extracted
+TALAAT = TDR + "person/1c063a23edc74e53"                    # عمرو طلعت, Egypt in three articles
+CHALLENGE = ROOT / "tests" / "challenge" / "205_ly_my_kr_gitex_two_mous.txt"
+
+
+@pytest.fixture(scope="module")
+def base_store(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("curation") / "kg"
+    cli("load", "--quiet", ARTICLES, CHALLENGE, store=path, check=True)
+    return path
+
+
+@pytest.fixture()
+def store(base_store, tmp_path) -> Path:
+    """A copy of the loaded store for one test (closed: no process holds it)."""
+    path = tmp_path / "kg"
+    shutil.copytree(base_store, path)
+    return path
+
+
+def curated(tmp_path: Path, name: str, body: str) -> Path:
+    f = tmp_path / f"{name}.ttl"
+    f.write_text(PREFIXES + body, encoding="utf-8")
+    return f
+
+
+def nq(store: Path) -> list[str]:
+    return sorted(cli("export", "--format", "nq", store=store, check=True).stdout.splitlines())
+
+
+def values(store: Path, s: str, p: str) -> list[str]:
+    """The values the default graph (what queries see: the merge) gives s p."""
+    rows = Store(store, read_only=True).select(f"SELECT ?o WHERE {{ <{s}> {p} ?o }} ORDER BY ?o")
+    return [r["o"] for r in rows]
+
+
+def refused(store: Path, f: Path, *words: str) -> str:
+    """Load f, expect it refused in one line naming the file and the words; the store unchanged."""
+    before = nq(store)
+    r = cli("load", f, store=store)
+    lines = [l for l in r.stderr.splitlines() if l.startswith("REFUSED")]
+    assert r.returncode == 1 and len(lines) == 1 and "Traceback" not in r.stderr, r
+    assert lines[0].startswith(f"REFUSED: {f}: ") and "nothing stored" in lines[0], lines[0]
+    for w in words:
+        assert w in lines[0], (w, lines[0])
+    assert nq(store) == before
+    return lines[0]
+
+
+def stored(store: Path, f: Path) -> None:
+    r = cli("load", f, store=store)
+    assert r.returncode == 0 and "1 stored" in r.stdout and "REFUSED" not in r.stderr, r
+
+
+# ------------------------------------------------------------------ adding a date
+
+
+def test_adding_a_date_to_an_extracted_accord(store, tmp_path):
+    f = curated(tmp_path, "dates", f'<{MOU_EG_PS}> tdo:date "2024-03-12"^^xsd:date .\n')
+    stored(store, f)
+    assert values(store, MOU_EG_PS, "tdo:date") == ["2024-03-12"]
+    # the date corrected in the same file: its previous version is replaced, not a second date
+    f.write_text(f.read_text(encoding="utf-8").replace("2024-03-12", "2024-03-13"), encoding="utf-8")
+    stored(store, f)
+    assert values(store, MOU_EG_PS, "tdo:date") == ["2024-03-13"]
+
+
+def test_a_date_that_is_not_a_date_is_refused(store, tmp_path):
+    f = curated(tmp_path, "dates", f'<{MOU_EG_PS}>\n    tdo:date "12/03/2024" .\n')
+    line = refused(store, f, "line 8", "tdo:date", "12/03/2024", MOU_EG_PS, "xsd:date")
+    assert "at most one tdo:date" in line
+    assert values(store, MOU_EG_PS, "tdo:date") == []
+
+
+# ------------------------------------------------------------------ a person's state
+
+
+def test_correcting_a_persons_state(store, tmp_path):
+    """The extractor left the UAE's minister of AI without a state: a curated file gives it, and
+    his full name as his label (the entity graph then gives none of its own: one label)."""
+    assert values(store, AL_OLAMA, "tdo:country") == []
+    f = curated(tmp_path, "people", f'<{AL_OLAMA}> rdfs:label "عمر بن سلطان العلماء"@ar ;\n'
+                                    f'    tdo:country country:AE .\n')
+    stored(store, f)
+    assert values(store, AL_OLAMA, "tdo:country") == ["https://w3id.org/tdkg/country/AE"]
+    assert values(store, AL_OLAMA, "rdfs:label") == ["عمر بن سلطان العلماء"]
+    # a second thought on the state, in the same file: replaced, not a second state
+    f.write_text(f.read_text(encoding="utf-8").replace("country:AE", "country:SA"), encoding="utf-8")
+    stored(store, f)
+    assert values(store, AL_OLAMA, "tdo:country") == ["https://w3id.org/tdkg/country/SA"]
+
+
+def test_a_state_that_is_not_a_country_is_refused(store, tmp_path):
+    f = curated(tmp_path, "people", f'<{AL_OLAMA}> tdo:country <https://w3id.org/tdkg/country/UAE> .\n')
+    refused(store, f, "line 7", "tdo:country", "country/UAE", AL_OLAMA, "must be a tdo:Country")
+    assert values(store, AL_OLAMA, "tdo:country") == []
+
+
+def test_a_second_state_for_an_extracted_person_is_refused_naming_the_articles(store, tmp_path):
+    """The articles say Egypt: a curated graph adds to them, it cannot take them back, and the
+    refusal says where the other value comes from."""
+    f = curated(tmp_path, "people", f"<{TALAAT}> tdo:country country:JO .\n")
+    line = refused(store, f, "line 7", "tdo:country", "at most one tdo:country",
+                   "https://w3id.org/tdkg/country/EG", "004_74f5ac9498ea9be5", "cannot take")
+    assert "001_3d56ff079e329676" in line and "003_5e840d295c91c543" in line
+
+
+# ------------------------------------------------------------------ a missing party
+
+
+def test_adding_a_missing_party(store, tmp_path):
+    """The Palestinian ministry, which other articles name as an organisation, as a party of
+    the planned MoU: its class comes from the store, not from the file."""
+    f = curated(tmp_path, "parties", f"<{PLANNED_EG_PS}> tdo:party <{PS_MINISTRY}> .\n")
+    stored(store, f)
+    assert PS_MINISTRY in values(store, PLANNED_EG_PS, "tdo:party")
+
+
+def test_a_party_that_is_no_actor_is_refused(store, tmp_path):
+    f = curated(tmp_path, "parties", f"<{PLANNED_EG_PS}> tdo:party topic:ai .\n")
+    refused(store, f, "line 7", "tdo:party", "topic/ai", PLANNED_EG_PS,
+            "must be a tdo:Country, tdo:Person or tdo:Organization")
+    assert values(store, PLANNED_EG_PS, "tdo:party") == ["https://w3id.org/tdkg/country/EG",
+                                                          "https://w3id.org/tdkg/country/PS"]
+
+
+# ------------------------------------------------------------------ a fixed file
+
+
+def test_reloading_a_fixed_file_after_a_broken_one_was_refused(store, tmp_path):
+    broken = (f'<{MOU_EG_PS}> tdo:date "March 2024" .\n'
+              f"<{PLANNED_EG_PS}> tdo:party <{PS_MINISTRY}> .\n"
+              f"<{AL_OLAMA}> tdo:country country:AE .\n")
+    f = curated(tmp_path, "fixes", broken)
+    refused(store, f, "line 7", "tdo:date", "March 2024")
+    fixed = broken.replace('"March 2024"', '"2024-03"^^xsd:gYearMonth')
+    f.write_text(PREFIXES + fixed, encoding="utf-8")
+    stored(store, f)
+    stored(store, f)                                   # loaded again as it is: nothing changes
+    triples = Store(store, read_only=True).graph_ntriples(TDR + "graph/curated/fixes")
+    assert len(triples) == 3
+    assert values(store, MOU_EG_PS, "tdo:date") == ["2024-03"]
+    assert values(store, AL_OLAMA, "tdo:country") == ["https://w3id.org/tdkg/country/AE"]
+    # and fixed once more: a day instead of the month
+    f.write_text(PREFIXES + fixed.replace('"2024-03"^^xsd:gYearMonth', '"2024-03-12"^^xsd:date'),
+                 encoding="utf-8")
+    stored(store, f)
+    assert values(store, MOU_EG_PS, "tdo:date") == ["2024-03-12"]
