@@ -183,3 +183,23 @@ def test_reloading_a_fixed_file_after_a_broken_one_was_refused(store, tmp_path):
                  encoding="utf-8")
     stored(store, f)
     assert values(store, MOU_EG_PS, "tdo:date") == ["2024-03-12"]
+
+
+# ------------------------------------------------------------------ what the file did not cause
+
+
+def test_a_violation_the_store_already_had_does_not_block_a_good_file(store, tmp_path):
+    """An article graph written without the gate (`--no-validate`, an older tool) that gives the
+    planned MoU a status outside the three: a file adding a party to that MoU is not refused for
+    it (it is a warning, 'already in the store'); a file that breaks the node itself still is."""
+    s = Store(store)
+    s.replace_graphs([(TDR + "article/zz-unchecked",
+                       f"<{PLANNED_EG_PS}> <https://w3id.org/tdkg/ontology#status> "
+                       f"<https://w3id.org/tdkg/ontology#Finished> .\n")])
+    del s
+    f = curated(tmp_path, "parties", f"<{PLANNED_EG_PS}> tdo:party <{PS_MINISTRY}> .\n")
+    r = cli("load", f, store=store)
+    assert r.returncode == 0 and "1 stored" in r.stdout, r
+    assert "already in the store without this file" in r.stderr and "tdo:status" not in r.stdout
+    bad = curated(tmp_path, "more", f"<{PLANNED_EG_PS}> tdo:party topic:ai .\n")
+    refused(store, bad, "tdo:party", "topic/ai")

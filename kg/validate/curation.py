@@ -42,10 +42,37 @@ def validate_curated(store, data: Graph, graph: str, lang: str = "en") -> Report
     the articles state) says so in its message: which values, from which graphs — a curated
     graph adds to what articles say, it cannot take their statements back."""
     report = validate(data, lang=lang, context=context_after(store, data, graph))
-    for f in report.findings:
+    if report.violations:
+        report = _not_the_files(store, report, data, graph, lang)
+    for f in report.violations:
         if f.component == "MaxCountConstraintComponent" and f.path:
             f.message = f.message.rstrip() + _others(store, f, graph, data)
     return report
+
+
+def _not_the_files(store, report: Report, data: Graph, graph: str, lang: str) -> Report:
+    """The report with the violations the store's other graphs have without the file (nor its
+    previous version), on the file's nodes, turned into warnings ('already in the store'): an
+    article stored without the gate (``--no-validate``) that breaks a shape on a node does not
+    make every file that adds to that node fail. A violation the file causes (a finding of a
+    node, property, shape and value the store without it does not have) stays a violation."""
+    import dataclasses
+    ctx = _context(store, data, skip=graph, replacing=None)
+    mine = set(data.subjects())
+    stored = Graph()
+    for t in ctx.triples((None, None, None)):
+        if t[0] in mine:
+            stored.add(t)
+    if not len(stored):
+        return report
+    key = lambda f: (f.focus, f.path, f.shape, f.component, f.value)      # noqa: E731
+    had = {key(f) for f in validate(stored, lang=lang, context=ctx).violations}
+    if not had & {key(f) for f in report.violations}:
+        return report
+    findings = [dataclasses.replace(f, severity="Warning", message="already in the store without this file: "
+                                    + f.message) if f.severity == "Violation" and key(f) in had else f
+                for f in report.findings]
+    return Report(not any(f.severity == "Violation" for f in findings), findings, report.graph)
 
 
 def _others(store, finding, graph: str, data: Graph) -> str:
@@ -68,7 +95,14 @@ def context_after(store, data: Graph, graph: str) -> Graph:
     """What the store will say about the nodes ``data`` reaches, once ``data`` has replaced
     named graph ``graph``: without that graph's previous version, every hop out, and the
     entity graph's descriptions recomputed (see the module docstring)."""
-    skip = ", ".join(f"<{g}>" for g in (graph, *DERIVED_GRAPHS))
+    return _context(store, data, skip=graph, replacing=data)
+
+
+def _context(store, data: Graph, skip: str | None, replacing: Graph | None) -> Graph:
+    """The store's triples about the IRIs ``data`` names and every hop out, outside the derived
+    graphs and ``skip``; the entity graph's lines for the entities reached, as they will be
+    when ``replacing`` is stored in place of ``skip`` (``None``: as they are)."""
+    graphs = ", ".join(f"<{g}>" for g in ((skip,) if skip else ()) + DERIVED_GRAPHS)
     ctx = Graph()
     seen: set[URIRef] = set()
     frontier = _iris(set(data.subjects()) | set(data.objects()))
@@ -81,12 +115,12 @@ def context_after(store, data: Graph, graph: str) -> Graph:
         for i in range(0, len(todo), CHUNK):
             values = " ".join(f"<{n}>" for n in todo[i:i + CHUNK])
             step.parse(data=_construct(store, f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} "
-                                              f"GRAPH ?g {{ ?s ?p ?o }} FILTER(?g NOT IN ({skip})) }}"),
+                                              f"GRAPH ?g {{ ?s ?p ?o }} FILTER(?g NOT IN ({graphs})) }}"),
                        format="nt")
         ctx += step
         frontier = _iris(set(step.objects()))
     described = sorted({str(n) for n in seen if str(n).startswith(entities.ENTITY_PREFIXES)})
-    for line in _entity_descriptions(store, described, data, graph):
+    for line in _entity_descriptions(store, described, replacing, skip):
         ctx.parse(data=line, format="nt")
     return ctx
 
@@ -100,25 +134,28 @@ def _construct(store, sparql: str) -> str:
     return ox.serialize(store.query(sparql), ox.RdfFormat.N_TRIPLES).decode("utf-8")
 
 
-def _entity_descriptions(store, iris: list[str], data: Graph, graph: str) -> list[str]:
+def _entity_descriptions(store, iris: list[str], data: Graph | None, graph: str | None) -> list[str]:
     """The entity graph's lines for these entities once ``data`` replaced ``graph``: the
-    spellings and curated labels of the other graphs, and the file's own."""
+    spellings and curated labels of the other graphs, and the file's own (no data: as the
+    stored graphs give them)."""
+    from collections import Counter
     if not iris:
         return []
-    nt = data.serialize(format="nt")
-    spellings: dict[str, dict] = {x: {} for x in iris}
+    leaving = [graph] if graph else []
+    spellings: dict[str, Counter] = {x: Counter() for x in iris}
     labelled: set[str] = set()
     for i in range(0, len(iris), 500):
         chunk = iris[i:i + 500]
-        for r in store.select(entities.spellings_query(chunk, [graph])):
-            spellings[r["x"]][r["s"]] = spellings[r["x"]].get(r["s"], 0) + int(r["n"])
-        labelled |= {r["x"] for r in store.select(entities.curated_labels_query(chunk, [graph]))}
-    for x, spelling in entities.spellings_in(nt):
-        if x in spellings:
-            spellings[x][spelling] = spellings[x].get(spelling, 0) + 1
-    labelled |= entities.labelled_in(nt)
-    from collections import Counter
-    return [line for x in iris for line in entities.description(x, Counter(spellings[x]), x in labelled)]
+        for r in store.select(entities.spellings_query(chunk, leaving)):
+            spellings[r["x"]][r["s"]] += int(r["n"])
+        labelled |= {r["x"] for r in store.select(entities.curated_labels_query(chunk, leaving))}
+    if data is not None:
+        nt = data.serialize(format="nt")
+        for x, spelling in entities.spellings_in(nt):
+            if x in spellings:
+                spellings[x][spelling] += 1
+        labelled |= entities.labelled_in(nt)
+    return [line for x in iris for line in entities.description(x, spellings[x], x in labelled)]
 
 
 def describe_finding(finding, source=None) -> str:
