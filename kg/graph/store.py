@@ -429,6 +429,18 @@ class BaseStore:
         out["graphs"] = len(self.named_graphs())
         return out
 
+    def version(self) -> object:
+        """An opaque, hashable value that changes whenever the store's content may have changed:
+        two calls give equal values only if no write came between them, from this process or
+        (for the embedded store) another one — key caches on it (``cache[(store.version(), key)]``).
+
+        Cheap: the embedded store counts its own writes and, opened read-only, compares a
+        fingerprint of its folder at most once a second (:meth:`kg.graph.oxigraph.Store.version`),
+        so another process's load shows within about a second. This default, for backends that
+        cannot tell without a query (a remote server others write to), gives a new value at every
+        call: never stale, and never a cache hit."""
+        return object()
+
 
 class UpdateRefused(SyntaxError):
     """A user's update that tdkg will not run: it writes a graph it cannot name beforehand,
