@@ -340,3 +340,19 @@ def test_a_name_read_two_ways_takes_its_kind_from_context():
     text = ("طهران - وكالات\nوقع وزير الاتصالات الإيراني ونظيره العماني وثيقة تعاون خلال زيارة الوزير "
             "إلى عمان.\n")
     assert "عمان" not in [p.label for p in extract_text(text, "oman").places]
+
+
+def test_the_masthead_tells_the_home_before_the_dateline_city_and_a_third_states_outlet_none():
+    """Issue 12, home state: a page of "اليمن نيوز" filed from Rabat is Yemeni news (the minister it
+    leaves unmarked is Yemeni, not Moroccan); a Russian outlet reporting Iran and Saudi Arabia
+    has no home among them, so no Russian pair is made."""
+    text = ("اليمن نيوز\n\nالعنوان: وزير الاتصالات يبحث التعاون مع نظيره المغربي\n\n"
+            "الرباط - اليمن نيوز\nبحث وزير الاتصالات وتقنية المعلومات خالد عبده ناصر مع نظيره "
+            "المغربي سعيد الفاسي سبل التعاون بين اليمن والمغرب في مجال البريد.\n")
+    r = extract_text(text, "masthead")
+    assert r.home == "YE"
+    assert {p.label: p.country for p in r.persons} == {"خالد عبده ناصر": "YE", "سعيد الفاسي": "MA"}
+    text = ("سبوتنيك عربي\n\nبحث وزير الاتصالات الإيراني مع سفير السعودية في طهران التعاون بين البلدين "
+            "في مجال الأمن السيبراني.\nوأكد الجانبان أهمية التعاون بين إيران والسعودية.\n")
+    r = extract_text(text, "third")
+    assert r.home != "RU" and all("country:RU" not in e.participants for e in r.engagements)

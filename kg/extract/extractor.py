@@ -91,7 +91,12 @@ def extract_cleaned(cleaned: Cleaned, article_id: str, source_file: str, sha256:
              if n >= 2]
     pair = story[:2] if len(story) >= 2 else []
     marked = {pm.country for (_, pm) in person_mentions if pm.marked}
-    filed_from = _dateline_state(cleaned) or _site_state(cleaned.site)
+    # the home, in order: the agency signing the dateline, the masthead, the dateline's city
+    # (an outlet of a third state the story never names, "سبوتنيك عربي" reporting two others,
+    # is no home of it)
+    outlet = _outlet_state(cleaned.site)
+    filed_from = _agency_state(cleaned) or _site_state(cleaned.site) or (outlet if outlet in counts else None) \
+        or _dateline_state(cleaned)
     rec.home = filed_from or _home(pair, story, marked, first_seen, counts)
     for p in persons:
         if not p.country and rec.home and (p.roles or len(story) <= 2):
@@ -271,12 +276,25 @@ def _state_of_name(label: str) -> str | None:
 def _site_state(site: str) -> str | None:
     """A masthead or copyright line naming a body of one state: "جميع الحقوق محفوظة لوزارة
     الاقتصاد الرقمي والريادة" is a Jordanian ministry's site."""
-    toks = analyse(site).tokens
-    found = {m.values[0] for m in find_all(toks, state_of("ministries.tsv"))}
+    found = {m.values[0] for m in find_all(analyse(site).tokens, state_of("ministries.tsv"))}
     return found.pop() if len(found) == 1 else None
 
 
-def _dateline_state(cleaned: Cleaned) -> str | None:
+def _outlet_state(site: str) -> str | None:
+    """A masthead naming a national agency ("وكالة الأنباء السعودية (واس)") or one state by
+    its name ("فلسطين اليوم", "وزارة الاتصالات - الجمهورية اللبنانية"): the outlet's state."""
+    s = analyse(site)
+    found = {m.values[0] for m in find_all(s.tokens, agency_gazetteer())} | \
+        {c.iso2 for _, c in s.countries if c.kind != "capital"}
+    return found.pop() if len(found) == 1 else None
+
+
+def _agency_state(cleaned: Cleaned) -> str | None:
+    """The national agency signing the dateline: "الرياض - واس", "نيقوسيا (بترا) -"."""
+    return _dateline_state(cleaned, city=False)
+
+
+def _dateline_state(cleaned: Cleaned, city: bool = True) -> str | None:
     """"الرياض - واس", "تونس (وات) -": the national agency signing the dateline names the
     story's home state ("نيقوسيا (بترا) -" is Jordanian news), else the city it is filed from."""
     if not cleaned.dateline:
@@ -290,6 +308,8 @@ def _dateline_state(cleaned: Cleaned) -> str | None:
         if m and (before == "(" and after == ")" or before in "-–—/" and before or after in ("-", "–", "—")
                   or not after and len(signed) < 14):
             return m.values[0]
+    if not city:
+        return None
     toks = analyse(cleaned.dateline).tokens
     m = match_at(toks, 0, place_gazetteer()) if toks else None
     return m.values[0][1] or None if m else None
