@@ -341,3 +341,30 @@ def test_a_second_load_waits_for_the_first(tmp_path):
     assert len(waits) == 1, s_err
     graphs = Store(store, read_only=True).named_graphs()
     assert len([g for g in graphs if "/article/" in g]) == 205
+
+
+def test_version_changes_with_every_write_and_only_then(tmp_path):
+    """Store.version(): equal while nothing is written; changed by a write of this process, and,
+    for a read-only store, by another process's load (within about a second: the folder is
+    looked at no more than once a second)."""
+    from kg.graph import oxigraph
+    store = tmp_path / "kg"
+    cli("load", "--quiet", ARTICLES / f"{ARTICLE_IDS[0]}.txt", store=store, check=True)
+    rw = Store(store)
+    v = rw.version()
+    rw.stats()
+    assert rw.version() == v
+    rw.replace_graphs([("http://example.org/g", "<http://example.org/a> <http://example.org/b> \"c\" .\n")])
+    assert rw.version() != v
+    del rw
+    ro = Store(store, read_only=True)
+    v = ro.version()
+    time.sleep(oxigraph.FRESHNESS_INTERVAL * 1.2)
+    assert ro.version() == v and ro.stats()["articles"] == 1         # nothing written: the same
+    run_tdkg("load", "--quiet", ARTICLES / f"{ARTICLE_IDS[1]}.txt", store=store, check=True)
+    deadline = time.monotonic() + 5
+    while ro.version() == v:
+        assert time.monotonic() < deadline, "the read-only store did not see the other process's load"
+        time.sleep(0.1)
+    assert ro.stats()["articles"] == 2
+    assert Store(None).version() != Store(None).version()

@@ -13,6 +13,7 @@ give them), so nothing is converted on the way.
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import re
 import sys
@@ -131,7 +132,7 @@ class Store(BaseStore):
         self.path = str(path) if path is not None else None
         self.read_only = read_only and path is not None
         self._writes = 0                    # in-process writes (version())
-        self._token = object()
+        self._token = next(_INSTANCES)     # tells two stores' versions apart
         self._reopen_lock = threading.Lock()
         self._checked = time.monotonic()
         try:
@@ -214,8 +215,8 @@ class Store(BaseStore):
         ``scandir`` a second."""
         if self.read_only:
             self._fresh()
-            return ("ro", self._seen)
-        return ("rw", id(self._token), self._writes)
+            return ("ro", self.path, self._seen)
+        return ("rw", self._token, self._writes)
 
     def _fresh(self):
         """The pyoxigraph store to read: for a read-only store, a new snapshot when another
@@ -240,6 +241,7 @@ class Store(BaseStore):
         return self._db
 
 
+_INSTANCES = itertools.count(1)
 #: Seconds between two checks of a read-only store's folder for other processes' writes.
 FRESHNESS_INTERVAL = 1.0
 #: Seconds between two attempts to take a store's lock held by another process.
