@@ -145,6 +145,9 @@ class Store(BaseStore):
                 Path(path).mkdir(parents=True, exist_ok=True)
                 self._db = _open_waiting(str(path), lock_timeout, on_wait)
         except OSError as e:
+            if "lock hold by current process" in str(e):      # RocksDB's words: waiting cannot help
+                raise StoreError(f"cannot open store {path}: this process has it open for writing "
+                                 f"already") from None
             raise StoreError(f"cannot open store {path}: {e}") from None
 
     def __repr__(self) -> str:
