@@ -356,3 +356,21 @@ def test_the_masthead_tells_the_home_before_the_dateline_city_and_a_third_states
             "في مجال الأمن السيبراني.\nوأكد الجانبان أهمية التعاون بين إيران والسعودية.\n")
     r = extract_text(text, "third")
     assert r.home != "RU" and all("country:RU" not in e.participants for e in r.engagements)
+
+
+def test_the_state_its_roles_mark_foreign_less_often_is_home():
+    """Issue 12, home state: with no dateline or masthead, the state the roles mark ("وزير
+    الاقتصاد البرتغالي", "الوزير البرتغالي للاقتصاد", "نظيره الروسي") is the foreign one, even
+    when no name follows the role; the host it leaves unmarked is of the other state."""
+    text = ("وزير البريد يستقبل وزير الاقتصاد البرتغالي\n\nاستقبل وزير البريد وتكنولوجيات الاتصال كمال "
+            "بوزيان، اليوم، الوزير البرتغالي للاقتصاد روي فيلار، الذي يزور الجزائر. وبحث الجانبان "
+            "التعاون بين الجزائر والبرتغال في مجال الألياف البصرية.\n")
+    r = extract_text(text, "marks")
+    assert r.home == "DZ"
+    assert {p.label: p.country for p in r.persons}["كمال بوزيان"] == "DZ"
+
+
+def test_a_counterpart_named_after_a_comma_keeps_the_counterparts_state():
+    """Issue 12, names: "ونظيرها التونسي، أنور …": the name after the comma is the counterpart."""
+    got = find_persons(analyse("افتتحت اللقاء وزيرة البريد سلمى قادري، ونظيرها التونسي، منير الصيد."))
+    assert ("منير الصيد", "TN") in [(p.label, p.country) for p in got]

@@ -29,7 +29,7 @@ from .lexicon import Gazetteer, agency_gazetteer, countries, place_gazetteer, st
 from .matching import find_all, match_at
 from .mentions import (OrgMention, PersonMention, Sentence, analyse, find_organizations, find_persons,
                        find_places, find_topics, is_locative, locates_place,
-                       states_named)
+                       marked_states, states_named)
 from .text import readings
 from .records import Agreement, ArticleRecords, Engagement, Organization, Person, Place
 from .text import fold, sentences as split_sentences
@@ -91,13 +91,14 @@ def extract_cleaned(cleaned: Cleaned, article_id: str, source_file: str, sha256:
              if n >= 2]
     pair = story[:2] if len(story) >= 2 else []
     marked = {pm.country for (_, pm) in person_mentions if pm.marked}
+    marks = Counter(iso for s in sents for iso in marked_states(s))
     # the home, in order: the agency signing the dateline, the masthead, the dateline's city
     # (an outlet of a third state the story never names, "سبوتنيك عربي" reporting two others,
     # is no home of it)
-    outlet = _outlet_state(cleaned.site)
+    outlet = _outlet_state(cleaned.site, cleaned.title)
     filed_from = _agency_state(cleaned) or _site_state(cleaned.site) or (outlet if outlet in counts else None) \
         or _dateline_state(cleaned)
-    rec.home = filed_from or _home(pair, story, marked, first_seen, counts)
+    rec.home = filed_from or _home_by_marks(pair, marks) or _home(pair, story, marked, first_seen, counts)
     for p in persons:
         if not p.country and rec.home and (p.roles or len(story) <= 2):
             p.country = rec.home
@@ -280,12 +281,18 @@ def _site_state(site: str) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
-def _outlet_state(site: str) -> str | None:
+def _outlet_state(site: str, title: str = "") -> str | None:
     """A masthead naming a national agency ("وكالة الأنباء السعودية (واس)") or one state by
-    its name ("فلسطين اليوم", "وزارة الاتصالات - الجمهورية اللبنانية"): the outlet's state."""
-    s = analyse(site)
-    found = {m.values[0] for m in find_all(s.tokens, agency_gazetteer())} | \
-        {c.iso2 for _, c in s.countries if c.kind != "capital"}
+    its name ("فلسطين اليوم", "وزارة الاتصالات - الجمهورية اللبنانية"): the outlet's state.
+    A headline standing first on the page is no masthead ("وزير البريد يستقبل وزير الاقتصاد
+    البرتغالي")."""
+    found: set[str] = set()
+    for line in site.split(" | "):
+        if title and line.strip() == title.strip():
+            continue
+        s = analyse(line)
+        found |= {m.values[0] for m in find_all(s.tokens, agency_gazetteer())} | \
+            {c.iso2 for _, c in s.countries if c.kind == "name"}
     return found.pop() if len(found) == 1 else None
 
 
@@ -313,6 +320,20 @@ def _dateline_state(cleaned: Cleaned, city: bool = True) -> str | None:
     toks = analyse(cleaned.dateline).tokens
     m = match_at(toks, 0, place_gazetteer()) if toks else None
     return m.values[0][1] or None if m else None
+
+
+def _home_by_marks(pair: list[str], marks: Counter) -> str | None:
+    """Of the story's two states, the one its roles mark as foreign less often ("يستقبل وزير
+    الاقتصاد البرتغالي", "الضيف" unmarked beside "نظيره الروسي" twice); a tie tells nothing.
+
+    >>> _home_by_marks(["PT", "DZ"], Counter({"PT": 2}))
+    'DZ'
+    >>> _home_by_marks(["IR", "SA"], Counter({"IR": 3, "SA": 3})) is None
+    True
+    """
+    if len(pair) != 2 or marks[pair[0]] == marks[pair[1]]:
+        return None
+    return min(pair, key=lambda c: marks[c])
 
 
 def _home(pair: list[str], story: list[str], marked: set[str], first_seen: dict[str, int],

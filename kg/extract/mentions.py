@@ -487,6 +487,30 @@ def _demonym_after(s: Sentence, i: int) -> tuple[int, str | None]:
     return i, None
 
 
+def marked_states(s: Sentence) -> list[str]:
+    """The states a sentence marks as foreign, one entry per mark: a demonym in a role phrase,
+    with or without a name after it ("يستقبل وزير الاقتصاد البرتغالي", "الوزير البرتغالي
+    للاقتصاد", "مع السفير الإيراني"), or after a counterpart word ("نظيره المغربي"). News names
+    its own officials without one.
+
+    >>> marked_states(analyse("استقبل وزير البريد سفير الهند والوزير البرتغالي للاقتصاد ونظيره المغربي"))
+    ['PT', 'MA']
+    """
+    out = []
+    demonyms = [(m.start, c.iso2) for m, c in s.countries if c.kind == "demonym"]
+    if not demonyms:
+        return out
+    seen: set[int] = set()
+    ends = {m.start: m.end for m, c in s.countries if c.kind == "demonym"}
+    for m in s.find(phrases("people.tsv", "title")):
+        end, _country, _orgs = _role_phrase(s, m.start)
+        # right after the title ("الوزير البرتغالي للاقتصاد") or closing the role ("وزير الاقتصاد البرتغالي")
+        seen.update(k for k, _ in demonyms if k == m.end or m.end <= k < end and ends[k] == end)
+    for m in s.find(phrases("people.tsv", "counterpart")):
+        seen.update(k for k, _ in demonyms if k == m.end)
+    return [iso for k, iso in demonyms if k in seen]
+
+
 def find_persons(s: Sentence) -> list[PersonMention]:
     """People named in a sentence, found by their titles, honorifics and context."""
     toks = s.tokens
@@ -527,6 +551,8 @@ def find_persons(s: Sentence) -> list[PersonMention]:
         if m:
             j, country = _demonym_after(s, m.end)
             k = _skip_honorifics(s, j)
+            if k < len(toks) and toks[k].text == "،" and country:
+                k = _skip_honorifics(s, k + 1)       # "ونظيرها التونسي، أنور معروف"
             end = _name_run(s, k)
             if end - k >= 1:
                 pm = add(k, end, "", country)
