@@ -15,9 +15,9 @@ definition the saved queries used when they counted from scratch. Kinds of tally
 
 - ``tdr:tally/pair/EG-PS``: a pair of states — its accords, engagements, items, reports
   (one per ``tdo:reportedIn`` of each item) and articles;
-- ``tdr:tally/pair/EG-PS/article/…``: the items of a pair one article reports (their
-  number of articles is the pair's ``tdo:articleCount``);
-- ``tdr:tally/pair/EG-PS/topic/ai``: the items of a pair on a topic;
+- ``tdr:tally/pair/EG-PS/article/…``: the items of a pair one article reports, a count and
+  nothing else (how many there are is the pair's ``tdo:articleCount``);
+- ``tdr:tally/pair/EG-PS/topic/ai``: the items of a pair on a topic (``tdo:tallyPair``);
 - ``tdr:tally/topic/ai/EG``: the items of a state on a topic.
 
 >>> facts = ItemFacts(frozenset({COUNTRY + "EG", COUNTRY + "PS"}), frozenset({TOPIC + "ai"}),
@@ -250,16 +250,14 @@ def _count(node: str, measure: str, n: int) -> str:
 
 
 def _node_lines(node: str, kind: str, first: str, second: str, n: int) -> list[str]:
+    """Few triples per node: a store holds thousands of them, each twice (its graph, the merge)."""
     if kind == "topic":
         return [f"<{node}> <{RDF_TYPE}> <{TDO}TopicTally> .", f"<{node}> <{TDO}tallyTopic> <{first}> .",
                 f"<{node}> <{TDO}tallyState> <{second}> .", _count(node, "itemCount", n)]
-    a, b = first.split("-", 1)
-    pair = f"<{TALLY}pair/{first}>"
-    head = [f"<{node}> <{TDO}tallyPair> {pair} .", f"<{node}> <{TDO}tallyState> <{COUNTRY}{a}> .",
-            f"<{node}> <{TDO}tallyState> <{COUNTRY}{b}> .", _count(node, "itemCount", n)]
-    if kind == "pair-topic":
-        return [f"<{node}> <{RDF_TYPE}> <{TDO}PairTopicTally> .", f"<{node}> <{TDO}tallyTopic> <{second}> ."] + head
-    return [f"<{node}> <{RDF_TYPE}> <{TDO}PairArticleTally> .", f"<{node}> <{TDO}tallyArticle> <{second}> ."] + head
+    if kind == "pair-topic":      # its states are its pair's
+        return [f"<{node}> <{TDO}tallyPair> <{TALLY}pair/{first}> .", f"<{node}> <{TDO}tallyTopic> <{second}> .",
+                _count(node, "itemCount", n)]
+    return [_count(node, "itemCount", n)]     # pair-article: only its count, to tell when it reaches 0
 
 
 def moved(old: Counter, change: Counter) -> dict[tuple, int]:
