@@ -191,6 +191,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--timeout", type=float, default=30.0, help="seconds a query may run (default 30)")
     sp.add_argument("--max-rows", type=int, default=100_000, help="rows a result may have (default 100000)")
     sp.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
+    sp.add_argument("--query-workers", type=int, default=2,
+                    help="query processes for an on-disk store, each killed when its query passes --timeout "
+                         "(default 2; 0 runs queries in threads, which a runaway query keeps busy)")
     sp.add_argument("--allow-update", action="store_true", help="accept SPARQL Update with the bearer token")
     sp.add_argument("--cors", default=None, help="Access-Control-Allow-Origin for reads ('' to disable; default "
                                                  "$TDKG_CORS_ORIGINS or *); updates follow $TDKG_CORS_WRITE_ORIGINS "
@@ -456,7 +459,8 @@ def cmd_serve(args) -> int:
     from server import create_app
     from server.wsgi import serve
     store = _store(args, read_only=not args.allow_update)
-    config = {"QUERY_TIMEOUT": args.timeout, "MAX_ROWS": args.max_rows, "ALLOW_UPDATE": args.allow_update}
+    config = {"QUERY_TIMEOUT": args.timeout, "MAX_ROWS": args.max_rows, "ALLOW_UPDATE": args.allow_update,
+              "QUERY_WORKERS": args.query_workers}
     if args.cors is not None:           # else TDKG_CORS_ORIGINS, else "*"
         config["CORS_ORIGINS"] = args.cors
     app = create_app(config, store=store)

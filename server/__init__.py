@@ -23,6 +23,7 @@ DEFAULTS = {
     "UPDATE_TOKEN": None,          # bearer token for updates (from $TDKG_UPDATE_TOKEN)
     "CORS_ORIGINS": "*",           # origins allowed to read cross-origin: "*", "a, b", "" (none)
     "CORS_WRITE_ORIGINS": "",      # origins allowed to send updates cross-origin (default none)
+    "QUERY_WORKERS": 0,            # query processes, killed at the deadline (on-disk stores; 0: threads)
 }
 
 
@@ -41,6 +42,9 @@ def create_app(config: dict | None = None, store: BaseStore | None = None) -> Fl
         path = app.config["STORE_PATH"]
         store = open_store(path, read_only=not app.config["ALLOW_UPDATE"]) if path else memory_store()
     app.extensions["tdkg.store"] = store
+    if app.config["QUERY_WORKERS"] and getattr(store, "path", None) and hasattr(store, "version"):
+        from kg.graph.workers import QueryWorkers
+        app.extensions["tdkg.workers"] = QueryWorkers(store.path, app.config["QUERY_WORKERS"]).start()
 
     from . import analysis, errors, health, page, protocol, saved, validation
     errors.register(app)

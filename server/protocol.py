@@ -187,10 +187,20 @@ def run_query(query: str, default_graphs=(), named_graphs=(), substitutions=None
                        "this is a SPARQL Update: send it as 'update' (form) or application/sparql-update")
     fmt, mime = (fmt, fmt.media_type) if fmt else negotiate(form or "SELECT")
     cfg = current_app.config
+    workers = current_app.extensions.get("tdkg.workers")
+    answer_in = None
+    if workers is not None:         # the child serializes: the format for the form it turns out to be
+        graph = fmt.is_rdf
+        try:
+            other, _ = negotiate("SELECT" if graph else "CONSTRUCT")
+        except ApiError:
+            other = formats.default_for("SELECT" if graph else "CONSTRUCT")
+        answer_in = {"graph": (fmt if graph else other).media_type, "results": (other if graph else fmt).media_type}
     try:
         result = sparql.execute(store(), query, base_iri=request.base_url, default_graphs=list(default_graphs),
                                 named_graphs=list(named_graphs), substitutions=substitutions,
-                                timeout=cfg["QUERY_TIMEOUT"], max_rows=cfg["MAX_ROWS"])
+                                timeout=cfg["QUERY_TIMEOUT"], max_rows=cfg["MAX_ROWS"],
+                                workers=workers, answer_in=answer_in)
     except sparql.QueryRefused as e:
         raise ApiError(403, str(e))
     except sparql.QueryTooComplex as e:
@@ -201,7 +211,8 @@ def run_query(query: str, default_graphs=(), named_graphs=(), substitutions=None
         raise ApiError(400, f"malformed query: {e}")
     if fmt.is_rdf != (result.form in ("CONSTRUCT", "DESCRIBE")):    # the form was not what it looked
         fmt, mime = negotiate(result.form)
-    resp = Response(sparql.serialize(result, fmt), mimetype=mime)
+    body = result.body if result.body is not None else sparql.serialize(result, fmt)
+    resp = Response(body, mimetype=mime)
     resp.headers["Content-Type"] = f"{mime}; charset=utf-8"
     resp.headers["X-TDKG-Seconds"] = f"{result.seconds:.3f}"
     if result.truncated:

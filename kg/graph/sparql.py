@@ -203,11 +203,13 @@ class Result:
     triples: list = field(default_factory=list)       # CONSTRUCT/DESCRIBE
     truncated: bool = False
     seconds: float = 0.0
+    body: bytes | None = None                   # already serialized (by a query worker)
 
 
 def execute(store, query: str, *, base_iri: str | None = None, default_graphs: list[str] | None = None,
             named_graphs: list[str] | None = None, substitutions: dict | None = None,
-            timeout: float = 30.0, max_rows: int = 100_000) -> Result:
+            timeout: float = 30.0, max_rows: int = 100_000, workers=None,
+            answer_in: dict[str, str] | None = None) -> Result:
     """Run a query on a :class:`kg.graph.oxigraph.Store` with a deadline and a row cap.
 
     The engine works outside the GIL, in a worker thread; rows are read lazily
@@ -215,7 +217,10 @@ def execute(store, query: str, *, base_iri: str | None = None, default_graphs: l
     caller a :class:`QueryTimeout` after ``timeout`` seconds while other
     requests are served. (An aggregate that never yields a first row keeps
     its worker thread busy until the engine finishes; the caller is answered
-    on time regardless.)
+    on time regardless.) With ``workers`` (:class:`kg.graph.workers.QueryWorkers`) the query
+    runs in a child process that is killed at the deadline instead, and the result comes
+    back serialized (``body``) in the media type ``answer_in`` gives for its form
+    (``{"results": …, "graph": …}``).
     """
     form = query_form(query)
     if form == "UPDATE":
@@ -224,6 +229,12 @@ def execute(store, query: str, *, base_iri: str | None = None, default_graphs: l
         raise QueryRefused("SERVICE (federated query) is not allowed on this endpoint")
     check_complexity(query)
     start = time.monotonic()
+    if workers is not None:
+        form, body, truncated = workers.run(
+            {"query": query, "default_graphs": default_graphs or None, "named_graphs": named_graphs or None,
+             "substitutions": substitutions, "base_iri": base_iri, "max_rows": max_rows,
+             "formats": answer_in, "version": store.version()}, timeout)
+        return Result(form, body=body, truncated=truncated, seconds=time.monotonic() - start)
     deadline = start + timeout
     box: dict = {}
 
