@@ -374,3 +374,32 @@ def test_a_counterpart_named_after_a_comma_keeps_the_counterparts_state():
     """Issue 12, names: "ونظيرها التونسي، أنور …": the name after the comma is the counterpart."""
     got = find_persons(analyse("افتتحت اللقاء وزيرة البريد سلمى قادري، ونظيرها التونسي، منير الصيد."))
     assert ("منير الصيد", "TN") in [(p.label, p.country) for p in got]
+
+
+@pytest.mark.parametrize("sentence, label, iso", [
+    ("التقى الوزير رئيس مجلس الأمن الرقمي لدولة قطر أمس.", "مجلس الأمن الرقمي", "QA"),
+    ("وقعت الوكالة مع وكالة الابتكار الوطنية التابعة لاتحاد جزر القمر (AGNI) اتفاقية.", "وكالة الابتكار الوطنية", "KM"),
+    ("زار الوفد الغرفة التجارية الصناعية بجدة أمس.", "الغرفة التجارية الصناعية", "SA"),
+])
+def test_a_bodys_state_said_after_its_name(sentence, label, iso):
+    """Issue 12, organisations: the state a body belongs to or the city it is in, said after its
+    name («لدولة قطر», «التابعة لاتحاد جزر القمر», «بجدة»), is its state; «اتحاد جزر القمر» is the
+    state itself, not a union; the acronym after the state is the body's."""
+    got = [(o.label, o.country) for o in find_organizations(analyse(sentence))]
+    assert got == [(label, iso)]
+    if "AGNI" in sentence:
+        assert find_organizations(analyse(sentence))[0].aliases == ["AGNI"]
+
+
+def test_an_adverb_ends_a_bodys_name_and_a_located_body_marks_its_state_foreign():
+    """Issue 12, organisations and home: "وكالة التنمية الرقمية مجدداً …" ends before the adverb;
+    a body placed in a state after its name ("… في رومانيا") is the foreign side, so the
+    unmarked body is of the other state."""
+    assert [o.label for o in find_organizations(analyse("وتؤكد هيئة التنمية الرقمية مجدداً ريادة البلاد."))] == \
+        ["هيئة التنمية الرقمية"]
+    text = ("وقع الجهاز الوطني للأمن السيبراني مذكرة تفاهم مع الهيئة العامة للاتصالات في رومانيا. "
+            "وتندرج المذكرة في إطار التعاون بين البلدين، وتماشياً مع سياسة الدولة في دعم السوق المصري.\n"
+            "وأكدت الهيئة العامة للاتصالات في رومانيا أهمية المذكرة.\n")
+    r = extract_text(text, "located")
+    assert r.home == "EG"
+    assert {o.label: o.country for o in r.organizations}["الجهاز الوطني للأمن السيبراني"] == "EG"

@@ -135,3 +135,16 @@ def test_a_fifo_inside_a_folder_is_reported_not_skipped(tmp_path):
     files, problems = find_articles([tmp_path])
     assert [f.name for f in files] == ["a.txt"]
     assert [(p.article_id, p.message) for p in problems] == [("pipe", "not a regular file (a FIFO, socket or device)")]
+
+
+def test_a_related_news_list_of_long_headlines_and_a_counted_comments_block_are_furniture():
+    """Issue 12, page furniture: a related headline of seventeen words is still a headline (no
+    full stop), and "التعليقات (3)" ends the page like "التعليقات"."""
+    page = ("نبأ اليوم\n\nوقعت تونس ومالطا مذكرة تفاهم في مجال الأمن السيبراني خلال زيارة وزير الاتصالات "
+            "التونسي إلى فاليتا اليوم الاثنين.\n\nأخبار ذات صلة\n"
+            "وزير الاقتصاد الرقمي الأردني يلتقي سفير اليابان في عمان ويبحث معه توقيع مذكرة تفاهم جديدة بين البلدين\n"
+            "مصر وكينيا تبحثان التعاون في مجال الذكاء الاصطناعي\n"
+            "التعليقات (3)\nسامي: نتمنى تعاوناً مماثلاً مع الجزائر والمغرب.\n")
+    c = clean(page)
+    assert c.paragraphs == ["وقعت تونس ومالطا مذكرة تفاهم في مجال الأمن السيبراني خلال زيارة وزير الاتصالات "
+                            "التونسي إلى فاليتا اليوم الاثنين."]

@@ -83,7 +83,9 @@ def clean(text: str) -> Cleaned:
             in_related = True
             continue
         if in_related:
-            if is_body(line) and (_words(line) >= 15 or _SENTENCE_END.search(line)):
+            # a related-news list is headlines, long ones too ("رئيس الوزراء … ويشهد توقيع مذكرة
+            # تفاهم بين البلدين"): the body goes on only with a paragraph ending as a sentence
+            if is_body(line) and _SENTENCE_END.search(line):
                 in_related = False
             else:
                 continue

@@ -92,13 +92,17 @@ def extract_cleaned(cleaned: Cleaned, article_id: str, source_file: str, sha256:
     pair = story[:2] if len(story) >= 2 else []
     marked = {pm.country for (_, pm) in person_mentions if pm.marked}
     marks = Counter(iso for s in sents for iso in marked_states(s))
+    marks.update(om.country for (_, om) in org_mentions if om.located)
     # the home, in order: the agency signing the dateline, the masthead, the dateline's city
     # (an outlet of a third state the story never names, "سبوتنيك عربي" reporting two others,
     # is no home of it)
     outlet = _outlet_state(cleaned.site, cleaned.title)
     filed_from = _agency_state(cleaned) or _site_state(cleaned.site) or (outlet if outlet in counts else None) \
         or _dateline_state(cleaned)
-    rec.home = filed_from or _home_by_marks(pair, marks) or _home(pair, story, marked, first_seen, counts)
+    # (with no pair of two states named twice, the two states named at all: "مع الهيئة … في رومانيا"
+    # beside one "سوق الاتصالات المصري")
+    rec.home = filed_from or _home_by_marks(pair if pair or len(counts) != 2 else sorted(counts), marks) \
+        or _home(pair, story, marked, first_seen, counts)
     for p in persons:
         if not p.country and rec.home and (p.roles or len(story) <= 2):
             p.country = rec.home

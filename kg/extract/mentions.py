@@ -643,6 +643,7 @@ class OrgMention:
     international: bool = False
     aliases: list[str] = field(default_factory=list)
     head: str = ""                 # the form word, bare ("اتحاد")
+    located: bool = False          # its state said after its name ("… في رومانيا"): marked foreign
 
 
 def _quoted(s: Sentence, j: int, max_words: int = 5) -> tuple[int, str] | None:
@@ -706,8 +707,8 @@ def _org_name_end(s: Sentence, j: int, limit: int) -> tuple[int, str | None]:
             break                                     # "… والاتحاد الوطني": a second body
         if any(s.match_at(j, g) for g in (phrases("people.tsv", "honorific"), phrases("people.tsv", "title"))):
             break                                     # "… المعلومات المهندس أسامة": a person next
-        if t.fold in words("words.tsv", "time"):
-            break                                     # "… المعلومات اليوم الاثنين"
+        if t.fold in words("words.tsv", "time") or t.fold in words("words.tsv", "affiliated"):
+            break                                     # "… المعلومات اليوم الاثنين", "… التابعة لـ"
         if j > start and _is_definite(t) and any(
                 p in ("ل", "لل") and stem in {x.fold for x in toks[start:j]} or stem.removeprefix("ال") in
                 {x.fold.removeprefix("ال").removeprefix("وال") for x in toks[start:j]}
@@ -720,7 +721,8 @@ def _org_name_end(s: Sentence, j: int, limit: int) -> tuple[int, str | None]:
         while k < len(toks) and k - j < 3 and toks[k].is_word and not _is_definite(toks[k]) \
                 and not country_at(s, k) and not _is_prepositional(toks[k]) \
                 and toks[k].fold not in words("words.tsv", "function") \
-                and toks[k].fold not in words("words.tsv", "given_name"):
+                and toks[k].fold not in words("words.tsv", "given_name") \
+                and TANWEEN_FATH not in toks[k].text:      # "… الرقمية مجدداً ريادة": an adverb ends it
             k += 1
         if k > j and k < len(toks) and (toks[k].text in QUOTES_OPEN or country_at(s, k)
                                         or toks[k].is_word and _is_definite(toks[k])):
@@ -754,6 +756,10 @@ def find_organizations(s: Sentence) -> list[OrgMention]:
             # "الوزارة تستهدف", "الشركة دربت", "الهيئة والمشغلين", "الوزارة للنهوض بـ": the body
             # named before, not a name
             i = m.end
+            continue
+        c = country_at(s, i)
+        if c and c[1].kind == "name" and c[0].end > m.end:
+            i = c[0].end                               # "اتحاد جزر القمر" is the state
             continue
         if _after_skip_word(s, i):                     # "إحداث مركز مشترك": not yet an actor
             i = m.end
@@ -792,15 +798,24 @@ def find_organizations(s: Sentence) -> list[OrgMention]:
             after, alias = _quoted(s, j)
             if alias not in aliases:
                 aliases.append(alias)
+        # a state said after the name, where the body is or whom it belongs to ("في رومانيا",
+        # "برومانيا", "التابعة لاتحاد جزر القمر"), marks it foreign; a demonym is part of a name
+        located = country is not None and j < len(toks) and toks[j].fold in words("words.tsv", "prep_in")
         after, dem = _demonym_after(s, after)
         country = country or dem
         country = country or _represented(s, i, m.prefix)
+        if not country:
+            country, past = _state_after(s, after)
+            located = country is not None
+            if country and _quoted(s, past):            # "… التابعة لاتحاد جزر القمر (ANADEN)"
+                aliases.append(_quoted(s, past)[1])
         if kind == "company":                          # "شركة مايكروسوفت الكويت": Microsoft's state
             brand = next((b for k in range(m.end, j) if (b := s.match_at(k, lexicon.company_gazetteer()))), None)
             country = brand.values[0] if brand else country
         if not country and after + 1 < len(toks) and toks[after].fold in words("words.tsv", "prep_in") \
                 and country_at(s, after + 1):
             country = country_at(s, after + 1)[1].iso2
+            located = True
         elif not country and after < len(toks):
             # "… بجمهورية أوزبكستان", "… بالمغرب"
             k = after + 1 if readings(toks[after].fold)[-1][1] in words("words.tsv", "state_title") \
@@ -808,6 +823,7 @@ def find_organizations(s: Sentence) -> list[OrgMention]:
             c = country_at(s, k)
             if c and (k > after or c[0].prefix.endswith("ب") or c[0].prefix.endswith("بال")):
                 country = c[1].iso2
+                located = True
         international = any(s.match_at(k, phrases("orgs.tsv", "international")) for k in range(i, j))
         plain = tuple(t.fold for t in toks[i + 1:j] if t.is_word)
         head = bare(readings(toks[i].fold)[-1][1] if m.prefix else toks[i].fold)
@@ -821,9 +837,36 @@ def find_organizations(s: Sentence) -> list[OrgMention]:
             i += not_org
             continue
         found.append(OrgMention(" ".join(label.split()), i, j, None if international else country,
-                                international, aliases, head))
+                                international, aliases, head, located and not international))
         i = max(j, i + 1)
     return found
+
+
+def _state_after(s: Sentence, k: int) -> tuple[str | None, int]:
+    """The state a body's name is followed by, in order: the state it belongs to ("مجلس الأمن
+    السيبراني لدولة الإمارات", "… التابعة لاتحاد جزر القمر"), the city it is in ("الغرفة
+    التجارية الصناعية بجدة").
+
+    >>> s = analyse("وكالة التنمية الرقمية التابعة لاتحاد جزر القمر (ANADEN)")
+    >>> _state_after(s, 3)
+    ('KM', 7)
+    """
+    toks = s.tokens
+    if k < len(toks) and toks[k].fold in words("words.tsv", "affiliated"):
+        k += 1
+    if k >= len(toks):
+        return None, k
+    c = country_at(s, k)
+    if c and c[1].kind == "name" and c[0].prefix in ("ل", "لل"):
+        return c[1].iso2, c[0].end
+    of = [(p, stem) for p, stem in readings(toks[k].fold) if p in ("ل", "لل")]
+    if of and any(stem in words("words.tsv", "state_title") for _, stem in of):
+        c = country_at(s, k + 1)
+        return (c[1].iso2, c[0].end) if c and c[1].kind == "name" else (None, k)
+    place = s.match_at(k, lexicon.place_gazetteer())
+    if place and place.prefix == "ب" and place.values[0][1] and place.values[0][2] != "capital":
+        return place.values[0][1], place.end
+    return None, k
 
 
 def _after_skip_word(s: Sentence, i: int) -> bool:
