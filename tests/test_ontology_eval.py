@@ -106,10 +106,10 @@ def test_held_out_challenge_set_generalises(tmp_path):
 # change that costs one set fails here even when it helps another.
 REAL_PAGE_SETS = {
     # set: (macro F1, pairs precision, country attribution, identity checks passed, dates F1)
-    "heldout-1": (0.80, 0.84, 0.75, 6, 0.80),
-    "challenge-real-2": (0.79, 0.88, 0.63, 3, 0.65),
-    "challenge-real-3": (0.78, 0.88, 0.74, 0, 0.65),
-    "challenge-real-4": (0.79, 0.88, 0.80, 3, 0.65),
+    "heldout-1": (0.88, 0.97, 0.83, 8, 0.80),
+    "challenge-real-2": (0.85, 0.93, 0.70, 3, 0.78),
+    "challenge-real-3": (0.81, 0.88, 0.81, 0, 0.68),
+    "challenge-real-4": (0.82, 0.89, 0.90, 4, 0.76),
 }
 
 
