@@ -42,6 +42,8 @@ def create_app(config: dict | None = None, store: BaseStore | None = None) -> Fl
         path = app.config["STORE_PATH"]
         store = open_store(path, read_only=not app.config["ALLOW_UPDATE"]) if path else memory_store()
     app.extensions["tdkg.store"] = store
+    from .answers import Answers
+    app.extensions["tdkg.answers"] = Answers()      # answers kept until the store changes
     if app.config["QUERY_WORKERS"] and getattr(store, "path", None) and hasattr(store, "version"):
         from kg.graph.workers import QueryWorkers
         app.extensions["tdkg.workers"] = QueryWorkers(store.path, app.config["QUERY_WORKERS"]).start()

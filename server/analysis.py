@@ -11,20 +11,41 @@ from kg.analysis.measures import analyze, annotate, table
 from kg.analysis.network import NETWORKS, build
 from kg.analysis.plot import draw
 
+from .answers import Busy, StillComputing
 from .errors import ApiError
-from .protocol import cors
+from .protocol import answers, cors, version
 
 bp = Blueprint("analysis", __name__)
 bp.after_request(cors)
 
 
-def _network(name: str):
-    if name not in NETWORKS:
-        raise ApiError(404, f"no network {name!r}; choose {', '.join(NETWORKS)}")
-    G = build(current_app.extensions["tdkg.store"], name)
+def _analysed(store, name: str):
+    G = build(store, name)
     results = analyze(G)
     annotate(G, results)
     return G, results
+
+
+def _bounded(key, compute):
+    """An expensive answer, kept until the store changes and computed under the query time
+    limit: past it a 503 asks the client to come back while the computation goes on."""
+    store = current_app.extensions["tdkg.store"]
+    limit = current_app.config["QUERY_TIMEOUT"]
+    try:
+        value, _kept = answers().get(key, version(store), compute, timeout=limit)
+        return value
+    except StillComputing:
+        raise ApiError(503, f"still computing after {limit:g} s (the time limit of a query); the answer "
+                            "will be ready for a later request", {"Retry-After": "10"})
+    except Busy:
+        raise ApiError(503, "other large computations are running; try again shortly", {"Retry-After": "10"})
+
+
+def _network(name: str):
+    if name not in NETWORKS:
+        raise ApiError(404, f"no network {name!r}; choose {', '.join(NETWORKS)}")
+    store = current_app.extensions["tdkg.store"]
+    return _bounded(("network", name), lambda: _analysed(store, name))
 
 
 def _top() -> int | None:
@@ -62,17 +83,26 @@ def analysis(name: str):
         w.writerows([list(r.values()) for r in rows])
         return Response(buf.getvalue(), mimetype="text/csv")
     if suffix in (".png", ".svg"):
-        buf = io.BytesIO()
-        draw(G, buf, fmt=suffix[1:])
-        return Response(buf.getvalue(), mimetype="image/png" if suffix == ".png" else "image/svg+xml")
+        picture = _bounded(("picture", name, suffix), lambda: _drawn(G, suffix[1:]))
+        return Response(picture, mimetype="image/png" if suffix == ".png" else "image/svg+xml")
     return render_template("analysis.html", name=name, networks=NETWORKS, rows=rows[:50],
                            nodes=G.number_of_nodes(), edges=G.number_of_edges())
+
+
+def _drawn(G, fmt: str) -> bytes:
+    buf = io.BytesIO()
+    draw(G, buf, fmt=fmt)
+    return buf.getvalue()
+
+
+def _gexf(G) -> bytes:
+    buf = io.BytesIO()
+    write_gexf(G, buf)
+    return buf.getvalue()
 
 
 @bp.get("/export/<string:name>.gexf")
 def export_gexf(name: str):
     G, _ = _network(name)
-    buf = io.BytesIO()
-    write_gexf(G, buf)
-    return Response(buf.getvalue(), mimetype="application/gexf+xml",
+    return Response(_bounded(("gexf", name), lambda: _gexf(G)), mimetype="application/gexf+xml",
                     headers={"Content-Disposition": f'attachment; filename="tdkg-{name}.gexf"'})

@@ -46,6 +46,16 @@ def store():
     return current_app.extensions["tdkg.store"]
 
 
+def answers():
+    """The app's :class:`~server.answers.Answers` (query results, networks, exports)."""
+    return current_app.extensions["tdkg.answers"]
+
+
+def version(db) -> object | None:
+    """The store's version for :mod:`.answers` (None: it cannot tell, answers are not kept)."""
+    return db.version() if hasattr(db, "version") else None
+
+
 def _origins(setting: str | None) -> list[str]:
     return [o.strip() for o in (setting or "").split(",") if o.strip()]
 
@@ -82,7 +92,7 @@ def cors(resp: Response) -> Response:
     resp.headers["Access-Control-Allow-Origin"] = value
     resp.headers["Access-Control-Allow-Headers"] = "Content-Type, Accept" + (", Authorization" if write else "")
     resp.headers["Access-Control-Allow-Methods"] = "GET, HEAD, POST, OPTIONS"
-    resp.headers["Access-Control-Expose-Headers"] = "X-TDKG-Truncated, X-TDKG-Seconds"
+    resp.headers["Access-Control-Expose-Headers"] = "X-TDKG-Truncated, X-TDKG-Seconds, X-TDKG-Cache"
     if value != "*":
         resp.headers.add("Vary", "Origin")
     return resp
@@ -187,20 +197,30 @@ def run_query(query: str, default_graphs=(), named_graphs=(), substitutions=None
                        "this is a SPARQL Update: send it as 'update' (form) or application/sparql-update")
     fmt, mime = (fmt, fmt.media_type) if fmt else negotiate(form or "SELECT")
     cfg = current_app.config
+    graph = fmt.is_rdf
+    try:                            # the format for the form it turns out to be, should it differ
+        other, other_mime = negotiate("SELECT" if graph else "CONSTRUCT")
+    except ApiError:
+        other, other_mime = formats.default_for("SELECT" if graph else "CONSTRUCT"), None
+    answer_in = {"graph": (fmt if graph else other).media_type, "results": (other if graph else fmt).media_type}
     workers = current_app.extensions.get("tdkg.workers")
-    answer_in = None
-    if workers is not None:         # the child serializes: the format for the form it turns out to be
-        graph = fmt.is_rdf
-        try:
-            other, _ = negotiate("SELECT" if graph else "CONSTRUCT")
-        except ApiError:
-            other = formats.default_for("SELECT" if graph else "CONSTRUCT")
-        answer_in = {"graph": (fmt if graph else other).media_type, "results": (other if graph else fmt).media_type}
-    try:
-        result = sparql.execute(store(), query, base_iri=request.base_url, default_graphs=list(default_graphs),
+    db = store()
+
+    def compute():
+        result = sparql.execute(db, query, base_iri=request.base_url, default_graphs=list(default_graphs),
                                 named_graphs=list(named_graphs), substitutions=substitutions,
                                 timeout=cfg["QUERY_TIMEOUT"], max_rows=cfg["MAX_ROWS"],
                                 workers=workers, answer_in=answer_in)
+        is_graph = result.form in ("CONSTRUCT", "DESCRIBE")
+        body = result.body if result.body is not None else sparql.serialize(
+            result, formats.by_media_type(answer_in["graph" if is_graph else "results"], results=not is_graph))
+        return result.form, body, result.truncated, result.seconds
+
+    key = ("query", query, tuple(default_graphs), tuple(named_graphs), request.base_url,
+           tuple(sorted((k.value, str(v)) for k, v in (substitutions or {}).items())),
+           answer_in["graph"], answer_in["results"], cfg["MAX_ROWS"])
+    try:
+        (actual, body, truncated, seconds), kept = answers().get(key, version(db), compute)
     except sparql.QueryRefused as e:
         raise ApiError(403, str(e))
     except sparql.QueryTooComplex as e:
@@ -209,13 +229,16 @@ def run_query(query: str, default_graphs=(), named_graphs=(), substitutions=None
         raise ApiError(503, f"{e}; simplify the query or add a LIMIT", {"Retry-After": "5"})
     except SyntaxError as e:
         raise ApiError(400, f"malformed query: {e}")
-    if fmt.is_rdf != (result.form in ("CONSTRUCT", "DESCRIBE")):    # the form was not what it looked
-        fmt, mime = negotiate(result.form)
-    body = result.body if result.body is not None else sparql.serialize(result, fmt)
+    if graph != (actual in ("CONSTRUCT", "DESCRIBE")):      # the form was not what it looked
+        if other_mime is None:
+            negotiate(actual)                                 # 406, as for a query of that form
+        mime = other_mime
     resp = Response(body, mimetype=mime)
     resp.headers["Content-Type"] = f"{mime}; charset=utf-8"
-    resp.headers["X-TDKG-Seconds"] = f"{result.seconds:.3f}"
-    if result.truncated:
+    resp.headers["X-TDKG-Seconds"] = f"{seconds:.3f}"
+    if kept:
+        resp.headers["X-TDKG-Cache"] = "hit"
+    if truncated:
         resp.headers["X-TDKG-Truncated"] = f"true; limit={cfg['MAX_ROWS']}"
     return resp
 
