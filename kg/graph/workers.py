@@ -10,10 +10,11 @@ the pipe as objects.
 
 Each job carries the serving store's :meth:`version`: a child opens a new snapshot when it
 changed, so a query sees every write that came before it (updates through the endpoint, and
-loads by another process once the serving store has noticed them).
+loads by another process once the serving store has noticed them). Example::
 
->>> workers = QueryWorkers("tdkg-store", size=2)            # doctest: +SKIP
->>> form, body, truncated = workers.run({"query": "ASK {}", ...}, timeout=30)  # doctest: +SKIP
+    workers = QueryWorkers("tdkg-store", size=2).start()
+    form, body, truncated = workers.run({"query": "ASK {}", "max_rows": 10, "formats":
+        {"results": "text/csv", "graph": "text/turtle"}, "version": store.version()}, timeout=30)
 """
 from __future__ import annotations
 
