@@ -99,11 +99,8 @@ def country(iso2: str):
     iri = vocab.country_iri(iso2)
 
     def data():
-        d = browse.country(store(), iso2)
-        if d is not None:
-            d["ego_svg"] = ego_layout(d["ego"])
-            d["timeline_svg"] = timeline_layout(d["timeline"])
-        return d
+        d = browse.country(store(), iso2)          # kept per state of the store: not changed here
+        return d and {**d, "ego_svg": ego_layout(d["ego"]), "timeline_svg": timeline_layout(d["timeline"])}
     return _page(iri, "browse/country.html", data)
 
 

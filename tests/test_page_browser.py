@@ -219,3 +219,43 @@ def test_every_request_went_to_loopback(browser, server):
     assert {u.port for u in network} == {server.port}
     severe = [m for m in browser.console if m.get("level") == "SEVERE"]
     assert not [m for m in severe if "/sparql" not in m["message"]], severe   # the 400 above is expected
+
+
+def test_browse_country_pair_accord_article(browser, server):
+    """The browsing pages in a real browser: from Egypt's page to the pair, to an accord, to its
+    article, by clicking; each page's Arabic laid out right to left; a screenshot of each
+    (test-artifacts/browse-*.png)."""
+    d = browser.driver
+    d.get(server.url + "/country/EG")
+    browser.wait(EC.presence_of_element_located((By.CSS_SELECTOR, "table.partners")), "the country page")
+    h1 = d.find_element(By.CSS_SELECTOR, "h1 span[lang='ar']")
+    assert h1.text == "مصر" and d.execute_script("return getComputedStyle(arguments[0]).direction", h1) == "rtl"
+    # the ego network is an inline SVG the server drew: it has a size, and its circles are laid out
+    svg = d.find_element(By.CSS_SELECTOR, "svg.ego")
+    assert svg.size["width"] > 200 and len(svg.find_elements(By.CSS_SELECTOR, "circle")) == 3
+    assert_png(browser.screenshot("browse-country.png"), 1000, 600)
+
+    d.find_element(By.CSS_SELECTOR, "table.partners a.pair[href$='/pair/EG/PS']").click()
+    browser.wait(EC.url_contains("/pair/EG/PS"), "the pair page")
+    accords = d.find_elements(By.CSS_SELECTOR, "#items a[href*='/resource/agreement/']")
+    assert len({a.get_attribute("href") for a in accords}) == 2
+    browser.screenshot("browse-pair.png")
+
+    signed = [a for a in accords if a.find_elements(By.XPATH, "./following-sibling::span[contains(@class,'signed')]")]
+    (signed or accords)[0].click()
+    browser.wait(EC.url_contains("/resource/agreement/"), "the accord page")
+    quotes = d.find_elements(By.CSS_SELECTOR, "#reports blockquote[lang='ar']")
+    assert quotes and all(d.execute_script("return getComputedStyle(arguments[0]).direction", q) == "rtl"
+                          for q in quotes)
+    browser.screenshot("browse-accord.png")
+
+    d.find_element(By.CSS_SELECTOR, "#reports a.article").click()
+    browser.wait(EC.url_contains("/resource/article/"), "the article page")
+    marks = d.find_elements(By.CSS_SELECTOR, ".article-text mark.evidence")
+    assert marks and all(ARABIC.search(m.text) for m in marks)
+    text = d.find_element(By.CSS_SELECTOR, ".article-text")
+    assert d.execute_script("return getComputedStyle(arguments[0]).direction", text) == "rtl"
+    assert len(text.text) > sum(len(m.text) for m in marks)          # the whole text, the sentences marked
+    browser.screenshot("browse-article.png")
+    urls = [urllib.parse.urlsplit(r["url"]) for r in browser.drain() if r["url"].startswith("http")]
+    assert {u.hostname for u in urls} == {"127.0.0.1"}

@@ -20,10 +20,11 @@ True
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import threading
-from collections import Counter, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from pathlib import Path
 
 from ..extract.identity import skeleton
@@ -39,7 +40,41 @@ ENGAGEMENT_TYPES = ("Meeting", "Visit", "Signing", "Forum")
 STATUSES = ("Signed", "Agreed", "Planned")
 GRAPHS = BASE + "graph/"        # the store's own graphs (entities, reference, …) are no reports; curated ones are
 TOP = 50           # rows a list shows (the saved query behind it has them all)
+SHOWN = 100        # accords and engagements, articles a person's or organisation's page lists
 _SAFE_IRI = re.compile(r'^[^\x00-\x20<>"{}|^`\\]+$')
+CACHE_SIZE = 256   # pages' data kept, per state of the store
+
+
+# ------------------------------------------------------------------ a cache per state of the store
+
+_cache_lock = threading.Lock()
+_cache: OrderedDict = OrderedDict()
+
+
+def cached(fn):
+    """Keep a page's data until the store changes: keyed on ``store.version()``, which changes
+    with every write (another process's load too, within about a second); a store that cannot
+    tell (a remote server) gives a new version each call, so nothing is kept for it. The pages
+    that aggregate over many items (a busy country, a topic, the home lists) pay their lookups
+    once per state of the store; callers must not change what they get."""
+    @functools.wraps(fn)
+    def wrapper(store, *args, **kwargs):
+        version = getattr(store, "version", None)
+        key = (version(), fn.__name__, args, tuple(sorted(kwargs.items()))) if version else None
+        if key is not None:
+            with _cache_lock:
+                if key in _cache:
+                    _cache.move_to_end(key)
+                    return _cache[key]
+        value = fn(store, *args, **kwargs)
+        if key is not None:
+            with _cache_lock:
+                _cache[key] = value
+                while len(_cache) > CACHE_SIZE:
+                    _cache.popitem(last=False)
+        return value
+    wrapper.uncached = fn
+    return wrapper
 
 
 # ------------------------------------------------------------------ IRIs and paths
@@ -115,12 +150,49 @@ def node(iri: str, names: dict) -> dict:
 
 # ------------------------------------------------------------------ items (accords, engagements)
 
-def _items_of(country: str, var: str = "x") -> str:
-    """A subquery: the accords and engagements a country takes part in, directly or through one
-    of its people or organisations (the scorer's reading)."""
+def _of_country(country: str, body: str) -> str:
+    """``body`` for each item ``?x`` of a country, as a UNION of four plain basic graph patterns
+    that start from the country: Oxigraph runs them as nested loops from the bound end, where a
+    subquery or a property path joined with ``body`` made it read all of ``body``'s predicate
+    (7x slower for ``?x a ?type`` at 20,000 articles: bench/RESULTS.md, Browse)."""
     c = _iri(country)
-    return (f"{{ SELECT DISTINCT ?{var} WHERE {{ {{ ?{var} tdo:party|tdo:participant {c} }} UNION "
-            f"{{ ?m tdo:country {c} . ?{var} tdo:party|tdo:participant ?m }} }} }}")
+    heads = (f"?x tdo:party {c} .", f"?x tdo:participant {c} .", f"?m tdo:country {c} . ?x tdo:party ?m .",
+             f"?m tdo:country {c} . ?x tdo:participant ?m .")
+    return " UNION ".join(f"{{ {h} {body} }}" for h in heads)
+
+
+def item_set(store, country: str) -> set[str]:
+    """The accords and engagements of a country."""
+    return {r["x"] for r in store.select(f"SELECT DISTINCT ?x WHERE {{ {_of_country(country, '')} }}")}
+
+
+def country_items(store, country: str) -> dict[str, dict]:
+    """Every item of a country with its type, status, date and other states (see :func:`_basic`),
+    in a few queries over the country's items (no per-item lookups)."""
+    q = lambda body, v: store.select(f"SELECT DISTINCT ?x {v} WHERE {{ {_of_country(country, body)} }}")  # noqa: E731
+    # no ?x a ?type: the kind is in the IRI (tdr:agreement/…, tdr:engagement/…) and an accord
+    # has a status; the type of the few items a page lists comes from _item_rows
+    rows = [{"x": x} for x in item_set(store, country)]
+    rows += [{"x": r["x"], "status": r["st"]} for r in q("?x tdo:status ?st .", "?st")]
+    rows += [{"x": r["x"], "date": r["d"]} for r in q("?x tdo:date ?d .", "?d")]
+    members = store.select(f"SELECT DISTINCT ?x ?o WHERE {{ {_of_country(country, '?x tdo:party ?o .')} UNION "
+                           f"{_of_country(country, '?x tdo:participant ?o .')} }}")
+    home = actor_states(store, {r["o"] for r in members if kind_of(r["o"]) in ("person", "org")})
+    for r in members:
+        for st in ([r["o"]] if kind_of(r["o"]) == "country" else home.get(r["o"], ())):
+            rows.append({"x": r["x"], "other": st})
+    items = _basic(rows)
+    for it in items.values():
+        it["states"].discard(country)
+    return items
+
+
+def actor_states(store, actors) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = defaultdict(set)
+    for chunk in _chunks(sorted(actors)):
+        for r in store.select(f"SELECT ?m ?c WHERE {{ VALUES ?m {{ {_values(chunk)} }} ?m tdo:country ?c }}"):
+            out[r["m"]].add(r["c"])
+    return out
 
 
 def item_kind(type_local: str) -> str:
@@ -143,7 +215,8 @@ def _basic(rows) -> dict[str, dict]:
         if r.get("other"):
             it["states"].add(r["other"])
     for it in items.values():
-        it["kind"] = "agreement" if it["status"] or it["type"] in AGREEMENT_TYPES else "engagement"
+        it["kind"] = "agreement" if it["status"] or it["type"] in AGREEMENT_TYPES or \
+            (it["type"] is None and kind_of(it["iri"]) == "agreement") else "engagement"
         it["year"] = (it["date"] or "")[:4] or None
     return items
 
@@ -162,8 +235,8 @@ def item_details(store, iris: list[str]) -> dict[str, dict]:
     links: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for chunk in _chunks(sorted(set(iris))):
         rows = store.select(
-            f"SELECT ?x ?p ?o WHERE {{ VALUES ?x {{ {_values(chunk)} }} "
-            f"VALUES ?p {{ {' '.join('tdo:' + k for k in rel)} }} ?x ?p ?o }}")
+            f"SELECT ?x ?p ?o WHERE {{ VALUES ?x {{ {_values(chunk)} }} ?x ?p ?o "
+            f"FILTER(?p IN ({', '.join('tdo:' + k for k in rel)})) }}")      # (a VALUES ?p: 50x slower)
         for r in rows:
             links[r["x"]][rel[local(r["p"])]].append(r["o"])
     everything = set(iris) | {o for d in links.values() for os_ in d.values() for o in os_}
@@ -204,6 +277,7 @@ def states_of(store, iris: list[str]) -> dict[str, set[str]]:
 
 # ------------------------------------------------------------------ country
 
+@cached
 def country(store, iso2: str) -> dict | None:
     """A country's page: its names, partners ranked, accords by status and year, the timeline
     by year and its latest items, people, organisations, topics, and the ego network (the
@@ -213,14 +287,7 @@ def country(store, iso2: str) -> dict | None:
     if not any(local(r["p"]) == "type" and r["o"] == TDO + "Country" for r in info):
         return None
     same_as = sorted(r["o"] for r in info if r["p"].endswith("#sameAs"))
-    rows = store.select(
-        f"SELECT ?x ?type ?status ?date ?other WHERE {{ {_items_of(iri)} ?x a ?type . "
-        f"OPTIONAL {{ ?x tdo:status ?status }} OPTIONAL {{ ?x tdo:date ?date }} "
-        f"OPTIONAL {{ ?x tdo:party|tdo:participant ?member . OPTIONAL {{ ?member tdo:country ?st }} "
-        f"BIND(COALESCE(?st, ?member) AS ?other) ?other a tdo:Country }} }}")
-    items = _basic(rows)
-    for it in items.values():
-        it["states"].discard(iri)
+    items = country_items(store, iri)
     partners: dict[str, dict] = {}
     for it in items.values():
         for p in it["states"]:
@@ -241,11 +308,13 @@ def country(store, iso2: str) -> dict | None:
             by_status[it["status"]][it["year"] or "undated"] += 1
         per_year[it["year"] or "undated"][it["kind"]] += 1
     latest = _by_date(items.values())[:20]
+    typed = _item_rows(store, [i["iri"] for i in latest])
+    latest = [{**it, "type": typed.get(it["iri"], {}).get("type")} for it in latest]
     people = actors_of(store, iri, "Person")
     orgs = actors_of(store, iri, "Organization")
-    topics = store.select(
-        f"SELECT ?t ?code (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {_items_of(iri)} ?x tdo:topic ?t . "
-        f"OPTIONAL {{ ?t skos:notation ?code }} }} GROUP BY ?t ?code ORDER BY DESC(?n) ?code")
+    tally = Counter(r["t"] for r in store.select(
+        f"SELECT DISTINCT ?x ?t WHERE {{ {_of_country(iri, '?x tdo:topic ?t .')} }}"))
+    topics = [{"t": t, "code": local(t), "n": n} for t, n in sorted(tally.items(), key=lambda kv: (-kv[1], kv[0]))]
     top = ranked[:12]
     ego = _ego(iri, top, items)
     names = labels(store, {iri, *partners, *(r["t"] for r in topics)})
@@ -313,6 +382,7 @@ def actors_of(store, country_iri: str, cls: str, limit: int = TOP) -> list[dict]
 
 # ------------------------------------------------------------------ pair
 
+@cached
 def pair(store, a: str, b: str) -> dict | None:
     """Two countries: every accord and engagement between them by date, the topics, the people
     who acted, the articles."""
@@ -320,10 +390,8 @@ def pair(store, a: str, b: str) -> dict | None:
     names = labels(store, [ia, ib])
     if not (names.get(ia) and names.get(ib)) or a == b:
         return None
-    rows = store.select(
-        f"SELECT ?x ?type ?status ?date WHERE {{ {_items_of(ia)} {_items_of(ib)} ?x a ?type . "
-        f"OPTIONAL {{ ?x tdo:status ?status }} OPTIONAL {{ ?x tdo:date ?date }} }}")
-    items = _by_date(_basic(rows).values(), newest_first=False)
+    shared = sorted(item_set(store, ia) & item_set(store, ib))
+    items = _by_date(_item_rows(store, shared).values(), newest_first=False)
     details = item_details(store, [i["iri"] for i in items])
     topics, people, articles = Counter(), {}, {}
     for it in items:
@@ -362,14 +430,15 @@ def entity(store, iri: str) -> dict | None:
                         if (r["lang"] or "").lower() == "ar"})
     countries = sorted(r["o"] for r in by["country"])
     kind = kind_of(iri)
-    rel_rows = store.select(
-        f"SELECT ?x ?rel WHERE {{ VALUES ?rel {{ tdo:party tdo:participant tdo:signatory tdo:location }} "
-        f"?x ?rel {_iri(iri)} }}")
+    rel_rows = store.select("SELECT ?x ?rel WHERE { " + " UNION ".join(
+        f"{{ ?x tdo:{rel} {_iri(iri)} BIND(tdo:{rel} AS ?rel) }}"
+        for rel in ("party", "participant", "signatory", "location")) + " }")
     roles_in = defaultdict(set)
     for r in rel_rows:
         roles_in[r["x"]].add(local(r["rel"]))
-    xs = sorted(roles_in)
-    items = _by_date(_item_rows(store, xs).values())
+    every = _by_date(_item_rows(store, sorted(roles_in)).values())
+    items = every[:SHOWN]
+    xs = [it["iri"] for it in items]
     details = item_details(store, xs)
     evidence = evidence_of(store, xs)
     keys = {skeleton(s) for s in spellings}
@@ -379,25 +448,29 @@ def entity(store, iri: str) -> dict | None:
         sents = evidence.get(it["iri"], [])
         naming = [s for s in sents if any(k and k in skeleton(s) for k in keys)]
         it["evidence"] = naming or sents
-    arts = store.select(f"SELECT ?a WHERE {{ ?a tdo:mentions {_iri(iri)} }}")
-    titles = article_titles(store, [r["a"] for r in arts])
+    arts = sorted((r["a"] for r in store.select(f"SELECT ?a WHERE {{ ?a tdo:mentions {_iri(iri)} }}")), reverse=True)
+    known = article_titles(store, arts[:SHOWN])
+    titles = {a: known.get(a, {"id": local(a), "title": ""}) for a in arts}
     names = labels(store, [iri, *countries])
     return {
         "node": node(iri, names), "kind": kind, "label": label, "latn": latn, "spellings": spellings,
         "classes": sorted(local(r["o"]) for r in by["type"]),
         "countries": [node(c, names) for c in countries],
         "roles": sorted({r["o"] for r in by["role"]}),
-        "items": items,
+        "items": items, "item_count": len(every),
+        "by_kind": dict(Counter(it["kind"] for it in every)),
         "articles": sorted(({"iri": a, "path": path_of(a), **t} for a, t in titles.items()),
-                           key=lambda x: x["id"]),
+                           key=lambda x: x["id"], reverse=True)[:SHOWN],
+        "article_count": len(titles),
     }
 
 
 def _item_rows(store, xs: list[str]) -> dict[str, dict]:
     rows = []
     for chunk in _chunks(xs):
-        rows += store.select(f"SELECT ?x ?type ?status ?date WHERE {{ VALUES ?x {{ {_values(chunk)} }} "
-                             f"?x a ?type OPTIONAL {{ ?x tdo:status ?status }} OPTIONAL {{ ?x tdo:date ?date }} }}")
+        for r in store.select(f"SELECT ?x ?p ?o WHERE {{ VALUES ?x {{ {_values(chunk)} }} ?x ?p ?o "
+                              f"FILTER(?p IN (rdf:type, tdo:status, tdo:date)) }}"):
+            rows.append({"x": r["x"], {"type": "type", "status": "status", "date": "date"}[local(r["p"])]: r["o"]})
     return _basic(rows)
 
 
@@ -442,11 +515,8 @@ def item(store, iri: str) -> dict | None:
     history = []
     states = sorted(states_of(store, [iri]).get(iri, set()))
     if basic["kind"] == "agreement" and len(states) >= 2:
-        rows = store.select(
-            f"SELECT ?x ?type ?status ?date WHERE {{ {_items_of(states[0])} {_items_of(states[1], 'x')} "
-            f"?x a tdo:{basic['type']} BIND(tdo:{basic['type']} AS ?type) ?x tdo:status ?status "
-            f"OPTIONAL {{ ?x tdo:date ?date }} }}")
-        others = _basic(rows)
+        shared = sorted(item_set(store, states[0]) & item_set(store, states[1]))
+        others = {x: it for x, it in _item_rows(store, shared).items() if it["type"] == basic["type"]}
         if len(others) > 1:
             all_states = states_of(store, list(others))
             history = [h for h in _by_date(others.values(), newest_first=False)
@@ -620,6 +690,7 @@ def mark(text: str, sentences: list[str]) -> list[list[dict]]:
 
 # ------------------------------------------------------------------ topic
 
+@cached
 def topic(store, code: str) -> dict | None:
     """A topic: names and definition, the countries most active on it, its latest items."""
     iri = TOPIC + code
@@ -627,15 +698,14 @@ def topic(store, code: str) -> dict | None:
     if not rows:
         return None
     text = {(local(r["p"]), (r["lang"] or "").lower()): r["o"] for r in rows}
-    countries = store.select(
-        f"SELECT ?c (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x tdo:topic {_iri(iri)} ; tdo:party|tdo:participant ?m . "
-        f"OPTIONAL {{ ?m tdo:country ?s }} BIND(COALESCE(?s, ?m) AS ?c) ?c a tdo:Country }} "
-        f"GROUP BY ?c ORDER BY DESC(?n) ?c LIMIT 30")
-    latest = store.select(
-        f"SELECT ?x ?type ?status ?date WHERE {{ ?x tdo:topic {_iri(iri)} ; tdo:date ?date ; a ?type . "
-        f"OPTIONAL {{ ?x tdo:status ?status }} }} ORDER BY DESC(STR(?date)) ?x LIMIT 20")
-    n = int(store.select(f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x tdo:topic {_iri(iri)} }}")[0]["n"])
-    items = _by_date(_basic(latest).values())
+    t = _iri(iri)
+    countries = store.select("SELECT ?c (COUNT(DISTINCT ?x) AS ?n) WHERE { " + " UNION ".join(
+        f"{{ ?x tdo:topic {t} . ?x tdo:{rel} {via} }}" for rel in ("party", "participant")
+        for via in ("?c . ?c a tdo:Country .", "?m . ?m tdo:country ?c .")) + " } GROUP BY ?c ORDER BY DESC(?n) ?c LIMIT 30")
+    xs = [r["x"] for r in store.select(f"SELECT ?x WHERE {{ ?x tdo:topic {t} . ?x tdo:date ?d }} "
+                                       f"ORDER BY DESC(STR(?d)) ?x LIMIT 20")]
+    n = int(store.select(f"SELECT (COUNT(?x) AS ?n) WHERE {{ ?x tdo:topic {t} }}")[0]["n"])
+    items = _by_date(_item_rows(store, xs).values())
     details = item_details(store, [i["iri"] for i in items])
     for it in items:
         it.update(details[it["iri"]])
@@ -655,16 +725,20 @@ def place(store, iri: str) -> dict | None:
 
 # ------------------------------------------------------------------ home
 
+@cached
 def home(store, limit: int = 20) -> dict:
     """The home page's lists: the countries the articles name, most named first, and the latest
     accords (dated ones newest first, then the undated)."""
     cs = store.select(
-        "SELECT ?c (COUNT(?a) AS ?n) WHERE { ?a a tdo:Article ; tdo:mentions ?c . ?c a tdo:Country } "
+        "SELECT ?c (COUNT(?a) AS ?n) WHERE { ?c a tdo:Country . ?a tdo:mentions ?c } "     # (country first: 20x)
         "GROUP BY ?c ORDER BY DESC(?n) ?c")
-    latest = store.select(
-        f"SELECT ?x ?type ?status ?date WHERE {{ ?x tdo:status ?status ; a ?type OPTIONAL {{ ?x tdo:date ?date }} }} "
-        f"ORDER BY DESC(BOUND(?date)) DESC(STR(?date)) DESC(?x) LIMIT {limit}")
-    items = _by_date(_basic(latest).values())
+    xs = [r["x"] for r in store.select(f"SELECT ?x WHERE {{ ?x tdo:date ?d . ?x tdo:status ?s }} "
+                                       f"ORDER BY DESC(STR(?d)) DESC(?x) LIMIT {limit}")]
+    if len(xs) < limit:              # then the undated, newest articles' first
+        xs += [r["x"] for r in store.select(
+            f"SELECT ?x WHERE {{ ?x tdo:status ?s FILTER NOT EXISTS {{ ?x tdo:date ?d }} }} "
+            f"ORDER BY DESC(?x) LIMIT {limit - len(xs)}")]
+    items = _by_date(_item_rows(store, xs).values())
     details = item_details(store, [i["iri"] for i in items])
     for it in items:
         it.update(details[it["iri"]])
@@ -674,10 +748,6 @@ def home(store, limit: int = 20) -> dict:
 
 
 # ------------------------------------------------------------------ search
-
-_index_lock = threading.Lock()
-_index: dict[int, tuple[int, list]] = {}
-
 
 def _fold_latin(s: str) -> str:
     import unicodedata
@@ -691,15 +761,11 @@ def _keys(text: str) -> tuple[str, str]:
     return skeleton(text), " ".join(_fold_latin(text).split())
 
 
+@cached
 def _search_index(store) -> list[tuple[str, str, str, str, str]]:
     """(IRI, kind, shown name, Arabic key, Latin key) for every country, topic, person,
-    organisation and place, under every name the graph gives it; rebuilt when the entity graph
-    changes (its size is the cheap fingerprint)."""
-    stamp = int(store.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {_iri(ENTITY_GRAPH)} {{ ?s ?p ?o }} }}")[0]["n"])
-    with _index_lock:
-        cached = _index.get(id(store))
-        if cached and cached[0] == stamp:
-            return cached[1]
+    organisation and place, under every name the graph gives it; built once per state of the
+    store (:func:`cached`)."""
     rows = store.select(
         f"SELECT ?x ?l WHERE {{ {{ GRAPH {_iri(ENTITY_GRAPH)} {{ ?x rdfs:label|skos:altLabel ?l }} }} UNION "
         f"{{ GRAPH {_iri(REFERENCE_GRAPH)} {{ {{ ?x a tdo:Country ; rdfs:label|tdo:iso2 ?l }} UNION "
@@ -709,8 +775,6 @@ def _search_index(store) -> list[tuple[str, str, str, str, str]]:
         k = kind_of(r["x"])
         if k:
             index.append((r["x"], k, r["l"], *_keys(r["l"])))
-    with _index_lock:
-        _index[id(store)] = (stamp, index)
     return index
 
 
