@@ -115,7 +115,7 @@ def resource(kind: str, rest: str):
         raise ApiError(404, f"no page at {request.path}")
     if kind == "article":
         iri = vocab.article_iri(rest)
-        return _page(iri, "browse/article.html", lambda: browse.article(store(), iri, article_dirs()))
+        return _page(iri, "browse/article.html", lambda: browse.article(store(), iri, tuple(article_dirs())))
     iri = f"{vocab.BASE}{kind}/{quote(rest, safe='-_.~')}"
     if kind in ("agreement", "engagement"):
         return _page(iri, "browse/item.html", lambda: browse.item(store(), iri))

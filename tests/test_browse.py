@@ -348,3 +348,25 @@ def test_pages_need_no_script_and_fetch_nothing_else(bc, sample):
         doc, _ = page(bc, path(sample[kind]))
         assert not doc.xpath("//script[@src]"), kind
         assert not [u for u in doc.xpath("//link/@href | //img/@src") if urlsplit(u).scheme not in ("", "data")], kind
+
+
+def test_kept_pages_follow_the_store(tmp_path):
+    """A page's data is kept per state of the store: a load changes what the next request shows."""
+    from kg.graph.store import memory_store
+    from kg.loader import load
+    store = memory_store()
+    (tmp_path / "one").mkdir()
+    (tmp_path / "one" / "b1.txt").write_text("وقعت مصر والأردن يوم 5 يونيو 2024 مذكرة تفاهم في مجال الأمن السيبراني.\n",
+                                             encoding="utf-8")
+    load(store, [tmp_path / "one"], validate=False)
+    client = make_app(store).test_client()
+    count = lambda: page(client, "/country/JO")[0].xpath("string(//div[@class='page-head']/p[@class='hint'])")  # noqa: E731
+    assert count().strip().startswith("1 accords")
+    assert "/country/JO" in hrefs(page(client, "/")[0].xpath("//section[@id='browse-links']")[0])
+    (tmp_path / "two").mkdir()
+    (tmp_path / "two" / "b2.txt").write_text("وقعت الأردن والإمارات يوم 7 يوليو 2024 اتفاقية تعاون في مجال الذكاء "
+                                             "الاصطناعي.\n", encoding="utf-8")
+    load(store, [tmp_path / "two"], validate=False)
+    assert count().strip().startswith("2 accords")
+    assert [h["iri"] for h in client.get("/search?q=JO&format=json").get_json()["results"]][:1] == \
+        ["https://w3id.org/tdkg/country/JO"]

@@ -40,7 +40,7 @@ ENGAGEMENT_TYPES = ("Meeting", "Visit", "Signing", "Forum")
 STATUSES = ("Signed", "Agreed", "Planned")
 GRAPHS = BASE + "graph/"        # the store's own graphs (entities, reference, …) are no reports; curated ones are
 TOP = 50           # rows a list shows (the saved query behind it has them all)
-SHOWN = 100        # accords and engagements, articles a person's or organisation's page lists
+SHOWN = 50         # accords and engagements, articles a person's or organisation's page lists
 _SAFE_IRI = re.compile(r'^[^\x00-\x20<>"{}|^`\\]+$')
 CACHE_SIZE = 256   # pages' data kept, per state of the store
 
@@ -414,6 +414,7 @@ def pair(store, a: str, b: str) -> dict | None:
 
 # ------------------------------------------------------------------ person, organisation, place
 
+@cached
 def entity(store, iri: str) -> dict | None:
     """A person, organisation or place: its names (label, machine transliteration, every spelling
     seen), state, roles, and every accord and engagement it took part in with the evidence
@@ -484,6 +485,7 @@ def evidence_of(store, xs: list[str]) -> dict[str, list[str]]:
 
 # ------------------------------------------------------------------ accord, engagement
 
+@cached
 def item(store, iri: str) -> dict | None:
     """An accord or engagement: type, status, date, members, place, topics; each report (one per
     article graph) with what that article says of it (status, date) and its sentences; and, for
@@ -515,7 +517,10 @@ def item(store, iri: str) -> dict | None:
     history = []
     states = sorted(states_of(store, [iri]).get(iri, set()))
     if basic["kind"] == "agreement" and len(states) >= 2:
-        shared = sorted(item_set(store, states[0]) & item_set(store, states[1]))
+        # accords of the same type naming both states as parties (from the bound end: a nested loop)
+        shared = [r["y"] for r in store.select(
+            f"SELECT DISTINCT ?y WHERE {{ ?y tdo:party {_iri(states[0])} . ?y tdo:party {_iri(states[1])} . "
+            f"?y a tdo:{basic['type']} }}")]
         others = {x: it for x, it in _item_rows(store, shared).items() if it["type"] == basic["type"]}
         if len(others) > 1:
             all_states = states_of(store, list(others))
@@ -535,7 +540,8 @@ def item(store, iri: str) -> dict | None:
 
 # ------------------------------------------------------------------ article
 
-def article(store, iri: str, text_dirs=()) -> dict | None:
+@cached
+def article(store, iri: str, text_dirs: tuple = ()) -> dict | None:
     """An article: title, identifiers, home state; what was extracted from it, read from its own
     graph (the same view as ``tdkg extract``: states, topics, people, organisations, places with
     the spelling this article uses, accords and events); its text with the evidence sentences
