@@ -235,10 +235,12 @@ class BaseStore:
             before.update(b)
             after.update(a)
         change = tallies.delta(before, after)
-        if not change:
-            return [], []
-        nodes = tallies.description(tallies.moved(tallies.stored(self.select, change), change))
-        return self._rewrite_parts(TALLY_GRAPH, nodes)
+        states = lambda facts, x: facts[x].states if x in facts else frozenset()
+        nodes = tallies.involvement({x for x in set(before) | set(after)
+                                     if states(before, x) != states(after, x)}, after)
+        if change:
+            nodes.update(tallies.description(tallies.moved(tallies.stored(self.select, change), change)))
+        return self._rewrite_parts(TALLY_GRAPH, nodes) if nodes else ([], [])
 
     def _rewrite_parts(self, graph: str, nodes: dict[str, list[str]]) -> tuple[list[str], list[str]]:
         """Delete the nodes' descriptions in ``graph`` (and the merge), insert their new lines."""

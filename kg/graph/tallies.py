@@ -20,6 +20,9 @@ definition the saved queries used when they counted from scratch. Kinds of tally
 - ``tdr:tally/pair/EG-PS/topic/ai``: the items of a pair on a topic (``tdo:tallyPair``);
 - ``tdr:tally/topic/ai/EG``: the items of a state on a topic.
 
+Beside them, each item's ``tdo:involves`` its states, so that the accords and events of
+one pair are found by two lookups rather than through every actor of either state.
+
 >>> facts = ItemFacts(frozenset({COUNTRY + "EG", COUNTRY + "PS"}), frozenset({TOPIC + "ai"}),
 ...                   accord=True, reports=frozenset({BASE + "article/a1"}))
 >>> sorted(k[:2] for k in contributions(facts))[:2]
@@ -36,6 +39,7 @@ from .vocab import BASE, COUNTRY, TALLY_GRAPH, TDO, TOPIC
 
 PARTY, PARTICIPANT, STATUS = TDO + "party", TDO + "participant", TDO + "status"
 TOPIC_P, REPORTED_IN, STATE_OF = TDO + "topic", TDO + "reportedIn", TDO + "country"
+INVOLVES = TDO + "involves"
 ITEM_PREDICATES = (PARTY, PARTICIPANT, STATUS, TOPIC_P, REPORTED_IN)
 MEMBER_PREDICATES = (PARTY, PARTICIPANT)
 XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
@@ -291,9 +295,16 @@ def from_scratch(facts: dict[str, ItemFacts]) -> dict[tuple, int]:
     return dict(total)
 
 
+def involvement(items: Iterable[str], after: dict[str, ItemFacts]) -> dict[str, list[str]]:
+    """Each item's ``tdo:involves`` lines as the write leaves it (none for an item gone): the
+    states a pair's accords and events are found by, without going through their actors."""
+    return {x: [f"<{x}> <{INVOLVES}> <{s}> ." for s in sorted(after[x].states)] if x in after else []
+            for x in items}
+
+
 def rebuild(select: Callable[[str], list[dict]]) -> str:
     """The tally graph's N-Triples counted from scratch over the whole store."""
     items = {r["x"] for r in select(f"SELECT DISTINCT ?x WHERE {{ GRAPH ?g {{ ?x <{PARTY}>|<{PARTICIPANT}> ?m }} }}")}
     _, facts, _ = item_facts(select, items, (), [], [])
-    nodes = description(from_scratch(facts))
+    nodes = {**description(from_scratch(facts)), **involvement(facts, facts)}
     return "\n".join(line for lines in nodes.values() for line in lines) + "\n"
