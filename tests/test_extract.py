@@ -403,3 +403,31 @@ def test_an_adverb_ends_a_bodys_name_and_a_located_body_marks_its_state_foreign(
     r = extract_text(text, "located")
     assert r.home == "EG"
     assert {o.label: o.country for o in r.organizations}["الجهاز الوطني للأمن السيبراني"] == "EG"
+
+
+def test_a_body_named_after_a_person_keeps_the_name_and_makes_no_person():
+    """Issue 12, organisations and names: "جامعة الأمير سلطان بن ناصر" and "مدينة الملك فيصل
+    للتقنية" are bodies whose names hold a person's; the person after such a body in a role
+    ("رئيس جامعة الأمير سلطان بن ناصر خالد العتيبي") is the next name."""
+    text = ("الرياض - واس\nوقعت جامعة الأمير سلطان بن ناصر ومدينة الملك فيصل للتقنية مذكرة تفاهم مع "
+            "جامعة طوكيو، ووقعها رئيس جامعة الأمير سلطان بن ناصر خالد العتيبي.\n")
+    r = extract_text(text, "eponym")
+    labels = [o.label for o in r.organizations]
+    assert "جامعة الأمير سلطان بن ناصر" in labels and "مدينة الملك فيصل للتقنية" in labels
+    assert [p.label for p in r.persons] == ["خالد العتيبي"]
+
+
+def test_a_states_title_alone_stands_for_the_home():
+    """Issue 12, home state: "المملكة" alone ("المملكة وكندا توقعان") is the home, the kingdom of
+    the two; it is weighed after the roles' marks (an outlet naming "نظيره السعودي" and later
+    "وفد المملكة" is not Saudi)."""
+    text = ("المملكة وكندا توقعان اتفاقية للتعاون في الحوسبة السحابية\n\nوقعت هيئة الحكومة الرقمية ووزارة "
+            "الصناعة الكندية اتفاقية تعاون بين المملكة العربية السعودية وكندا في مجال الحوسبة السحابية.\n")
+    assert extract_text(text, "kingdom").home == "SA"
+
+
+def test_iraqi_spelling_of_authority_and_teaching_staff():
+    """Issue 12, organisations: "هيأة" is the Iraqi spelling of هيئة; "هيئة التدريس" (the teaching
+    staff) is no body."""
+    got = [o.label for o in find_organizations(analyse("وأعلنت هيأة النزاهة الوطنية أن أعضاء هيئة التدريس حضروا."))]
+    assert got == ["هيأة النزاهة الوطنية"]

@@ -27,7 +27,7 @@ from . import dates, identity, lexicon
 from .cleaning import Cleaned, clean
 from .lexicon import Gazetteer, agency_gazetteer, countries, place_gazetteer, state_of
 from .matching import find_all, match_at
-from .mentions import (OrgMention, PersonMention, Sentence, analyse, find_organizations, find_persons,
+from .mentions import (OrgMention, PersonMention, Sentence, analyse, country_at, find_organizations, find_persons,
                        find_places, find_topics, is_locative, locates_place,
                        marked_states, states_named)
 from .text import readings
@@ -59,8 +59,11 @@ def extract_cleaned(cleaned: Cleaned, article_id: str, source_file: str, sha256:
     sents = [analyse(t, i) for i, t in enumerate(texts)]
     rec = ArticleRecords(article_id, sha256, source_file, cleaned.title, texts)
 
-    person_mentions = [(s, pm) for s in sents for pm in find_persons(s)]
     org_mentions = [(s, om) for s in sents for om in find_organizations(s)]
+    inside = {(s.index, k) for s, om in org_mentions for k in range(om.start, om.end)}
+    # a name inside a body's name is no person ("مدينة الملك عبد العزيز للعلوم والتقنية")
+    person_mentions = [(s, pm) for s in sents for pm in find_persons(s)
+                       if not all((s.index, k) in inside for k in range(pm.start, pm.end))]
     persons, person_of = _resolve_persons(person_mentions)
     orgs, org_of = _resolve_orgs(org_mentions, sents)
     for o in orgs:                       # "وزارة الاقتصاد الرقمي والريادة" is Jordan's only
@@ -101,7 +104,8 @@ def extract_cleaned(cleaned: Cleaned, article_id: str, source_file: str, sha256:
         or _dateline_state(cleaned)
     # (with no pair of two states named twice, the two states named at all: "مع الهيئة … في رومانيا"
     # beside one "سوق الاتصالات المصري")
-    rec.home = filed_from or _home_by_marks(pair if pair or len(counts) != 2 else sorted(counts), marks) \
+    two = pair if pair or len(counts) != 2 else sorted(counts)
+    rec.home = filed_from or _home_by_marks(two, marks) or _home_by_title(two, sents) \
         or _home(pair, story, marked, first_seen, counts)
     for p in persons:
         if not p.country and rec.home and (p.roles or len(story) <= 2):
@@ -324,6 +328,31 @@ def _dateline_state(cleaned: Cleaned, city: bool = True) -> str | None:
     toks = analyse(cleaned.dateline).tokens
     m = match_at(toks, 0, place_gazetteer()) if toks else None
     return m.values[0][1] or None if m else None
+
+
+@lru_cache(maxsize=None)
+def _titles_of(iso2: str) -> frozenset[str]:
+    """The state titles a state's names carry: {"مملكه"} for Bahrain ("مملكة البحرين")."""
+    r = next(r for r in lexicon.records("countries.tsv") if r["iso2"] == iso2)
+    names = [r["name_ar"], *lexicon.split(r.get("variants_ar", ""))]
+    return frozenset(w.removeprefix("ال") for n in names for w in fold(n).split()
+                     if w.removeprefix("ال") in {x.removeprefix("ال") for x in lexicon.words("words.tsv", "self_state")})
+
+
+def _home_by_title(pair: list[str], sents: list[Sentence]) -> str | None:
+    """A state's title alone ("المملكة والولايات المتحدة توقعان", "بالسلطنة") stands for the home:
+    of the two states, the one whose name carries it.
+
+    >>> _home_by_title(["US", "SA"], [analyse("المملكة والولايات المتحدة توقعان اتفاقية")])
+    'SA'
+    """
+    if len(pair) != 2:
+        return None
+    bare_titles = {w.removeprefix("ال") for w in lexicon.words("words.tsv", "self_state")}
+    used = {stem.removeprefix("ال") for s in sents for k, tok in enumerate(s.tokens) if not country_at(s, k)
+            for _, stem in readings(tok.fold) if stem.startswith("ال") and stem.removeprefix("ال") in bare_titles}
+    titled = [c for c in pair if _titles_of(c) & used]
+    return titled[0] if len(titled) == 1 else None
 
 
 def _home_by_marks(pair: list[str], marks: Counter) -> str | None:

@@ -428,7 +428,7 @@ def _role_phrase(s: Sentence, i: int) -> tuple[int, str | None, list[int]]:
             continue
         if any((stem,) in forms for _, stem in readings(t.fold)):
             orgs.append(j)
-            j += 1
+            j = _eponym(s, j + 1)               # "رئيس جامعة الأمير محمد بن فهد عيسى الأنصاري"
             brand = s.match_at(j, lexicon.company_gazetteer())
             j = brand.end if brand else j             # "… لشركة تورك تيليكوم أوميت أونال"
             continue
@@ -675,6 +675,30 @@ def _represented(s: Sentence, i: int, prefix: str) -> str | None:
     return next((c.iso2 for m, c in s.countries if m.end == k + 1 and c.kind != "demonym"), None)
 
 
+def _eponym(s: Sentence, j: int) -> int:
+    """End of the name of the person a body is named after, at token j right after its form
+    word: "[جامعة] الأمير محمد بن فهد", "[مدينة الملك] عبد العزيز للعلوم" (j itself if none).
+    A given name after "بن …" begins the next name ("… محمد بن فهد عيسى الأنصاري").
+
+    >>> s = analyse("رئيس جامعة الأمير محمد بن فهد عيسى الأنصاري")
+    >>> _eponym(s, 2)
+    6
+    """
+    toks = s.tokens
+    eponyms = words("words.tsv", "eponym_title")
+    if j < len(toks) and toks[j].fold in eponyms:
+        k = j + 1
+    elif j > 0 and readings(toks[j - 1].fold)[-1][1] in eponyms and toks[j - 1].is_word:
+        k = j
+    else:
+        return j
+    end = _name_run(s, k)
+    for p in range(k + 2, end):
+        if toks[p - 2].fold in words("words.tsv", "son_of") and toks[p].fold in words("words.tsv", "given_name"):
+            return p
+    return end if end > k else j
+
+
 def _org_name_end(s: Sentence, j: int, limit: int) -> tuple[int, str | None]:
     """End of a descriptive name after its form word, and the state it names.
 
@@ -685,6 +709,7 @@ def _org_name_end(s: Sentence, j: int, limit: int) -> tuple[int, str | None]:
     """
     toks = s.tokens
     start, country = j, None
+    j = _eponym(s, j)                                 # "جامعة الأمير محمد بن فهد"
     while j < len(toks) and j - start < limit and toks[j].is_word:
         t = toks[j]
         c = country_at(s, j)
