@@ -396,14 +396,28 @@ def measure(client: Client, req, runs: int, warmup: int, budget: float | None = 
 
 
 def cpu_ticks(pid: int | None) -> float | None:
-    """User + system CPU seconds of a process (all its threads) so far."""
+    """User + system CPU seconds so far of a process (all its threads) and of its live child
+    processes (tdkg serve's query workers), plus what its finished children used."""
     if pid is None:
         return None
+
+    def stat(p):
+        with open(f"/proc/{p}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()
     try:
-        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        fields = stat(pid)
+        total = int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])
     except (OSError, IndexError, ValueError):
         return None
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                f = stat(entry)
+                if int(f[1]) == pid:
+                    total += int(f[11]) + int(f[12])
+            except (OSError, IndexError, ValueError):
+                continue
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def throughput(port: int, req, clients: int, total: int, cap_s: float, pid: int | None = None) -> dict:
