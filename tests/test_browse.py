@@ -3,7 +3,6 @@ bundled articles: each page type's links and data, content negotiation on every 
 the 404s, search by any spelling, and a crawl that follows every link the pages give."""
 from __future__ import annotations
 
-import json
 import re
 from urllib.parse import urlsplit
 

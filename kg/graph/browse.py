@@ -28,7 +28,6 @@ from collections import Counter, OrderedDict, defaultdict
 from pathlib import Path
 
 from ..extract.identity import skeleton
-from ..extract.text import fold
 from .vocab import BASE, COUNTRY, CURATED_GRAPHS, ENTITY_GRAPH, REFERENCE_GRAPH, TDO, TOPIC
 
 ROOT = "https://w3id.org/tdkg"
@@ -721,12 +720,6 @@ def topic(store, code: str) -> dict | None:
             "definition_ar": text.get(("definition", "ar"), ""), "definition_en": text.get(("definition", "en"), ""),
             "countries": [node(r["c"], names) | {"iso2": local(r["c"]), "count": int(r["n"])} for r in countries],
             "items": items, "count": n}
-
-
-def place(store, iri: str) -> dict | None:
-    """A place: its names and the engagements held there (the person/organisation page's data
-    for a place)."""
-    return entity(store, iri)
 
 
 # ------------------------------------------------------------------ home
