@@ -369,3 +369,21 @@ def test_kept_pages_follow_the_store(tmp_path):
     assert count().strip().startswith("2 accords")
     assert [h["iri"] for h in client.get("/search?q=JO&format=json").get_json()["results"]][:1] == \
         ["https://w3id.org/tdkg/country/JO"]
+
+
+def test_tallies_and_counting_from_scratch_agree(bapp, monkeypatch):
+    """A store that keeps each item's states and the topic tallies (layout 3) answers the country,
+    pair and topic pages from them; a store without (counted from the country and its actors)
+    must show the same."""
+    from kg.graph import browse
+    store = bapp.extensions["tdkg.store"]
+    assert browse.has_tallies.uncached(store), "the bundled store is written with its tallies"
+    keep = ("partners", "counts", "status_years", "timeline", "undated", "topics", "ego")
+    kept = {c: browse.country.uncached(store, c) for c in ("EG", "PS", "RU")}
+    pair, topic = browse.pair.uncached(store, "EG", "PS"), browse.topic.uncached(store, "ict")
+    monkeypatch.setattr(browse, "has_tallies", lambda s: False)
+    for c, d in kept.items():
+        fresh = browse.country.uncached(store, c)
+        assert {k: fresh[k] for k in keep} == {k: d[k] for k in keep}, c
+    assert [i["iri"] for i in browse.pair.uncached(store, "EG", "PS")["items"]] == [i["iri"] for i in pair["items"]]
+    assert browse.topic.uncached(store, "ict")["countries"] == topic["countries"]

@@ -28,7 +28,7 @@ from collections import Counter, OrderedDict, defaultdict
 from pathlib import Path
 
 from ..extract.identity import skeleton
-from .vocab import BASE, COUNTRY, CURATED_GRAPHS, ENTITY_GRAPH, REFERENCE_GRAPH, TDO, TOPIC
+from .vocab import BASE, COUNTRY, CURATED_GRAPHS, ENTITY_GRAPH, REFERENCE_GRAPH, TALLY_GRAPH, TDO, TOPIC
 
 ROOT = "https://w3id.org/tdkg"
 #: kind -> IRI prefix; the kinds that have a page
@@ -160,26 +160,47 @@ def _of_country(country: str, body: str) -> str:
     return " UNION ".join(f"{{ {h} {body} }}" for h in heads)
 
 
+@cached
+def has_tallies(store) -> bool:
+    """Whether the store keeps each item's states (``tdo:involves``) and the pair and topic
+    tallies (:mod:`kg.graph.tallies`, store layout 3): the country, pair and topic pages then
+    read them instead of finding a country's items through every one of its actors."""
+    return bool(store.query(f"ASK {{ GRAPH <{TALLY_GRAPH}> {{ ?x <{TDO}involves> ?c }} }}"))
+
+
+def _involving(country: str, body: str = "") -> str:
+    """``body`` for each item ``?x`` of a country: through the tally graph's ``tdo:involves``
+    when the store keeps it, else from the country and its actors (:func:`_of_country`)."""
+    return f"GRAPH <{TALLY_GRAPH}> {{ ?x tdo:involves {_iri(country)} }} {body}"
+
+
 def item_set(store, country: str) -> set[str]:
     """The accords and engagements of a country."""
-    return {r["x"] for r in store.select(f"SELECT DISTINCT ?x WHERE {{ {_of_country(country, '')} }}")}
+    where = _involving(country) if has_tallies(store) else _of_country(country, "")
+    return {r["x"] for r in store.select(f"SELECT DISTINCT ?x WHERE {{ {where} }}")}
 
 
 def country_items(store, country: str) -> dict[str, dict]:
     """Every item of a country with its type, status, date and other states (see :func:`_basic`),
     in a few queries over the country's items (no per-item lookups)."""
-    q = lambda body, v: store.select(f"SELECT DISTINCT ?x {v} WHERE {{ {_of_country(country, body)} }}")  # noqa: E731
+    tallies = has_tallies(store)
+    of = _involving if tallies else _of_country
+    q = lambda body, v: store.select(f"SELECT DISTINCT ?x {v} WHERE {{ {of(country, body)} }}")  # noqa: E731
     # no ?x a ?type: the kind is in the IRI (tdr:agreement/…, tdr:engagement/…) and an accord
     # has a status; the type of the few items a page lists comes from _item_rows
     rows = [{"x": x} for x in item_set(store, country)]
     rows += [{"x": r["x"], "status": r["st"]} for r in q("?x tdo:status ?st .", "?st")]
     rows += [{"x": r["x"], "date": r["d"]} for r in q("?x tdo:date ?d .", "?d")]
-    members = store.select(f"SELECT DISTINCT ?x ?o WHERE {{ {_of_country(country, '?x tdo:party ?o .')} UNION "
-                           f"{_of_country(country, '?x tdo:participant ?o .')} }}")
-    home = actor_states(store, {r["o"] for r in members if kind_of(r["o"]) in ("person", "org")})
-    for r in members:
-        for st in ([r["o"]] if kind_of(r["o"]) == "country" else home.get(r["o"], ())):
-            rows.append({"x": r["x"], "other": st})
+    if tallies:
+        rows += [{"x": r["x"], "other": r["o"]} for r in store.select(
+            f"SELECT ?x ?o WHERE {{ GRAPH <{TALLY_GRAPH}> {{ ?x tdo:involves {_iri(country)} . ?x tdo:involves ?o }} }}")]
+    else:
+        members = store.select(f"SELECT DISTINCT ?x ?o WHERE {{ {_of_country(country, '?x tdo:party ?o .')} UNION "
+                               f"{_of_country(country, '?x tdo:participant ?o .')} }}")
+        home = actor_states(store, {r["o"] for r in members if kind_of(r["o"]) in ("person", "org")})
+        for r in members:
+            for st in ([r["o"]] if kind_of(r["o"]) == "country" else home.get(r["o"], ())):
+                rows.append({"x": r["x"], "other": st})
     items = _basic(rows)
     for it in items.values():
         it["states"].discard(country)
@@ -311,8 +332,13 @@ def country(store, iso2: str) -> dict | None:
     latest = [{**it, "type": typed.get(it["iri"], {}).get("type")} for it in latest]
     people = actors_of(store, iri, "Person")
     orgs = actors_of(store, iri, "Organization")
-    tally = Counter(r["t"] for r in store.select(
-        f"SELECT DISTINCT ?x ?t WHERE {{ {_of_country(iri, '?x tdo:topic ?t .')} }}"))
+    if has_tallies(store):
+        tally = {r["t"]: int(r["n"]) for r in store.select(
+            f"SELECT ?t ?n WHERE {{ GRAPH <{TALLY_GRAPH}> {{ ?k tdo:tallyState {_iri(iri)} ; a tdo:TopicTally ; "
+            f"tdo:tallyTopic ?t ; tdo:itemCount ?n }} }}")}
+    else:
+        tally = Counter(r["t"] for r in store.select(
+            f"SELECT DISTINCT ?x ?t WHERE {{ {_of_country(iri, '?x tdo:topic ?t .')} }}"))
     topics = [{"t": t, "code": local(t), "n": n} for t, n in sorted(tally.items(), key=lambda kv: (-kv[1], kv[0]))]
     top = ranked[:12]
     ego = _ego(iri, top, items)
@@ -704,7 +730,10 @@ def topic(store, code: str) -> dict | None:
         return None
     text = {(local(r["p"]), (r["lang"] or "").lower()): r["o"] for r in rows}
     t = _iri(iri)
-    countries = store.select("SELECT ?c (COUNT(DISTINCT ?x) AS ?n) WHERE { " + " UNION ".join(
+    countries = store.select(
+        f"SELECT ?c ?n WHERE {{ GRAPH <{TALLY_GRAPH}> {{ ?k tdo:tallyTopic {t} ; a tdo:TopicTally ; "
+        f"tdo:tallyState ?c ; tdo:itemCount ?n }} }} ORDER BY DESC(?n) ?c LIMIT 30") if has_tallies(store) else \
+        store.select("SELECT ?c (COUNT(DISTINCT ?x) AS ?n) WHERE { " + " UNION ".join(
         f"{{ ?x tdo:topic {t} . ?x tdo:{rel} {via} }}" for rel in ("party", "participant")
         for via in ("?c . ?c a tdo:Country .", "?m . ?m tdo:country ?c .")) + " } GROUP BY ?c ORDER BY DESC(?n) ?c LIMIT 30")
     xs = [r["x"] for r in store.select(f"SELECT ?x WHERE {{ ?x tdo:topic {t} . ?x tdo:date ?d }} "
