@@ -431,3 +431,25 @@ def test_iraqi_spelling_of_authority_and_teaching_staff():
     staff) is no body."""
     got = [o.label for o in find_organizations(analyse("وأعلنت هيأة النزاهة الوطنية أن أعضاء هيئة التدريس حضروا."))]
     assert got == ["هيأة النزاهة الوطنية"]
+
+
+def test_a_family_name_that_reads_as_a_demonym_stays_a_name_and_no_state():
+    """Issue 12, names: "نظيره الإماراتي الدكتور سالم راشد العماني، رئيس …" is an Emirati named
+    العماني (no Omani); "ماهر عبد الحميد القطري، رئيس …" keeps "عبد الحميد" and his family name,
+    and "وصرح القطري" later is he again, not Qatar."""
+    got = find_persons(analyse("ووقع مع نظيره الإماراتي الدكتور سالم راشد العماني، رئيس مجلس الحوكمة الرقمية، المذكرة."))
+    assert [(p.label, p.country) for p in got] == [("سالم راشد العماني", "AE")]
+    text = ("القاهرة - وكالات\nاستقبل الدكتور ماهر عبد الحميد القطري، رئيس جامعة المنوفية، اليوم، سفير "
+            "اليابان في القاهرة. وصرح القطري بأن التعاون مع اليابان يشمل الذكاء الاصطناعي.\n")
+    r = extract_text(text, "surname")
+    assert "ماهر عبد الحميد القطري" in [p.label for p in r.persons]
+    assert "QA" not in r.countries
+
+
+def test_a_name_between_commas_after_its_role_may_carry_an_honorific():
+    """Issue 12, names: "رئيس هيأة الإعلام، الدكتور سامر الربيعي، سفيرَ …" gives the role before the
+    name to him (not the ambassador's after it); "…، والدكتور …" or "…، بالسيد …" begins another."""
+    got = find_persons(analyse("استقبل رئيس هيأة الإعلام والاتصالات، الدكتور سامر الربيعي، سفير اليابان لدى العراق."))
+    assert [(p.label, p.role) for p in got][0] == ("سامر الربيعي", "رئيس هيأة الإعلام والاتصالات")
+    got = find_persons(analyse("التقى وزير الاتصالات، بالسيد كيم سونغ مين، وزير العلوم الكوري، اليوم."))
+    assert ("كيم سونغ مين", "KR") in [(p.label, p.country) for p in got]

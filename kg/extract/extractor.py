@@ -80,6 +80,13 @@ def extract_cleaned(cleaned: Cleaned, article_id: str, source_file: str, sha256:
 
     excluded = {s.index: {k for (_, pm) in person_mentions if _ is s for k in range(pm.start, pm.end)}
                 for s in sents}
+    # a family name that reads as a demonym ("ماجد عبد التواب القمرى") is that person again when
+    # it stands alone later ("وصرح القمرى"), not a state
+    surnames = {fold(p.label.split()[-1]) for p in persons if len(p.label.split()) >= 2}
+    for s in sents:
+        excluded[s.index].update(m.start for m, c in s.countries
+                                 if c.kind == "demonym" and not m.prefix and m.end - m.start == 1
+                                 and s.tokens[m.start].fold in surnames)
     counts: Counter[str] = Counter()
     first_seen: dict[str, int] = {}
     for s in sents:

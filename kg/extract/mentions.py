@@ -331,8 +331,9 @@ def _name_run(s: Sentence, i: int, max_len: int = 4) -> int:
     # "عمرو طلعت أهمية اللقاء": a third word followed by a definite noun is the next phrase
     if j - i >= 3 and j < len(toks) and toks[j].is_word and _is_definite(toks[j]) \
             and toks[j - 1].fold not in words("words.tsv", "given_name") \
-            and toks[j].fold not in words("words.tsv", "time") and toks[i].fold not in words("words.tsv", "name_join"):
-        j -= 1                                # (not before "اليوم", nor in "عبد القادر أورال أوغلو")
+            and toks[j].fold not in words("words.tsv", "time") and toks[i].fold not in words("words.tsv", "name_join") \
+            and toks[j - 2].fold not in words("words.tsv", "name_join"):
+        j -= 1                                # (not before "اليوم", nor in "عبد القادر أورال أوغلو", "ماجد عبد التواب")
     return j
 
 
@@ -553,7 +554,7 @@ def find_persons(s: Sentence) -> list[PersonMention]:
             k = _skip_honorifics(s, j)
             if k < len(toks) and toks[k].text == "،" and country:
                 k = _skip_honorifics(s, k + 1)       # "ونظيرها التونسي، أنور معروف"
-            end = _name_run(s, k)
+            end = _family_demonym(s, k, _name_run(s, k))
             if end - k >= 1:
                 pm = add(k, end, "", country)
                 if pm:
@@ -568,10 +569,13 @@ def find_persons(s: Sentence) -> list[PersonMention]:
             k = _skip_honorifics(s, _skip_acronym(s, end_role))
             end = _name_run(s, k)
             if end == k and k < len(toks) and toks[k].text == "،":
-                # the name between commas after its role: "نائب وزير …، موندلي غونغوبيلي، الذي"
-                end2 = _name_run(s, k + 1)
-                if end2 - (k + 1) >= 2 and (end2 == len(toks) or toks[end2].text in "،.؛"):
-                    k, end = k + 1, end2
+                # the name between commas after its role: "نائب وزير …، موندلي غونغوبيلي، الذي",
+                # "رئيس هيأة الإعلام والاتصالات، الدكتور نوفل …،"
+                hon = s.match_at(k + 1, phrases("people.tsv", "honorific"))
+                k2 = _skip_honorifics(s, k + 1) if hon and not hon.prefix else k + 1   # not "والدكتور", "بالسيد"
+                end2 = _name_run(s, k2)
+                if end2 - k2 >= 2 and (end2 == len(toks) or toks[end2].text in "،.؛"):
+                    k, end = k2, end2
             if end - k >= 2 or (end - k == 1 and k > end_role):
                 pm = add(k, end, _role_label(s, i, end_role), country, orgs)
                 if pm:
@@ -599,7 +603,7 @@ def find_persons(s: Sentence) -> list[PersonMention]:
         m = s.match_at(i, phrases("people.tsv", "trigger"))
         if m:
             k = _skip_honorifics(s, m.end)
-            end = _name_run(s, k)
+            end = _family_demonym(s, k, _name_run(s, k))
             closes = end >= len(toks) or not toks[end].is_word or toks[end].fold in words("words.tsv", "after_name") \
                 or s.match_at(end, phrases("people.tsv", "title")) is not None
             if end - k >= 2 and closes or end - k == 1 and closes:
