@@ -438,7 +438,7 @@ class BaseStore:
 
         Cheap: the embedded store counts its own writes and, opened read-only, compares a
         fingerprint of its folder at most once a second (:meth:`kg.graph.oxigraph.Store.version`),
-        so another process's load shows within about a second. This default, for backends that
+        so another process's load shows within about a second of its end. This default, for backends that
         cannot tell without a query (a remote server others write to), gives a new value at every
         call: never stale, and never a cache hit."""
         return object()
