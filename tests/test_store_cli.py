@@ -368,3 +368,31 @@ def test_version_changes_with_every_write_and_only_then(tmp_path):
         time.sleep(0.1)
     assert ro.stats()["articles"] == 2
     assert Store(None).version() != Store(None).version()
+
+
+def test_a_reader_keeps_its_snapshot_while_a_load_runs(tmp_path):
+    """A read-only store read over and over while another process loads: no errors, the same
+    snapshot until the load ends (re-opening beside a writer is what corrupted reads and once
+    failed the load), then the whole load within seconds. The load succeeds."""
+    corpus = _corpus(tmp_path / "corpus", 120)
+    store = tmp_path / "kg"
+    cli("load", "--quiet", "--no-validate", ARTICLES, store=store, check=True)
+    reader = Store(store, read_only=True)
+    first = len(reader.named_graphs())
+    load = subprocess.Popen(TDKG + ["--store", str(store), "load", "--quiet", "--batch", "8", "--no-validate",
+                                    str(corpus)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    during = set()
+    while load.poll() is None:
+        during.add(len(reader.named_graphs()))
+        reader.count()
+        time.sleep(0.05)
+    out, err = load.communicate()
+    assert load.returncode == 0 and "120 stored" in out, (out, err)
+    # never re-opened beside the writer: the first snapshot until the load let go of the store
+    # (it may do so a moment before its process ends), never a part of the load
+    assert during <= {first, first + 120}, during
+    deadline = time.monotonic() + 5
+    while len(reader.named_graphs()) != first + 120:
+        assert time.monotonic() < deadline, "the reader did not see the finished load"
+        time.sleep(0.1)
