@@ -7,7 +7,9 @@ Pure functions over rdflib graphs: the shapes and ontology come from the package
 - :mod:`.gate` — :func:`validate`, :func:`validate_batch`: our shapes on the data, with
   the states it names, the store's context and the ontology;
 - :mod:`.report` — writing and reading sh:ValidationReport graphs, text and JSON;
-- :mod:`.inputs` — users' RDF files (:func:`parse_rdf`, :class:`RdfInputError`).
+- :mod:`.inputs` — users' RDF files (:func:`parse_rdf`, :class:`RdfInputError`);
+- :mod:`.curation` — a curated file judged as the store will be after its load (it reads
+  the context from the store it is given: :func:`~.curation.validate_curated`).
 """
 from .engine import run_shacl, shacl_engine
 from .gate import ontology_graph, shapes_graph, validate, validate_batch
