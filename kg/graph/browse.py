@@ -777,6 +777,9 @@ def home(store, limit: int = 20) -> dict:
 
 # ------------------------------------------------------------------ search
 
+_ARABIC = re.compile(r"[\u0600-\u06FF]")
+
+
 def _fold_latin(s: str) -> str:
     import unicodedata
     s = unicodedata.normalize("NFKD", s)
@@ -798,11 +801,14 @@ def _search_index(store) -> list[tuple[str, str, str, str, str]]:
         f"SELECT ?x ?l WHERE {{ {{ GRAPH {_iri(ENTITY_GRAPH)} {{ ?x rdfs:label|skos:altLabel ?l }} }} UNION "
         f"{{ GRAPH {_iri(REFERENCE_GRAPH)} {{ {{ ?x a tdo:Country ; rdfs:label|tdo:iso2 ?l }} UNION "
         f"{{ ?x a skos:Concept ; skos:prefLabel|skos:altLabel|skos:notation ?l }} }} }} }}")
-    index = []
+    index, keys = [], {}
     for r in rows:
         k = kind_of(r["x"])
         if k:
-            index.append((r["x"], k, r["l"], *_keys(r["l"])))
+            label = r["l"]
+            if label not in keys:          # an Arabic name needs its skeleton, a Latin one its fold
+                keys[label] = (skeleton(label), "") if _ARABIC.search(label) else ("", _keys(label)[1])
+            index.append((r["x"], k, label, *keys[label]))
     return index
 
 
