@@ -453,3 +453,15 @@ def test_a_name_between_commas_after_its_role_may_carry_an_honorific():
     assert [(p.label, p.role) for p in got][0] == ("سامر الربيعي", "رئيس هيأة الإعلام والاتصالات")
     got = find_persons(analyse("التقى وزير الاتصالات، بالسيد كيم سونغ مين، وزير العلوم الكوري، اليوم."))
     assert ("كيم سونغ مين", "KR") in [(p.label, p.country) for p in got]
+
+
+def test_a_side_before_an_honorific_gives_the_state_and_a_surname_may_add_its_article():
+    """Issue 12, names and identity: "وقعها عن الجانب الفلسطيني معالي الدكتور …" is of that side;
+    "… خالد نصار" later written "النصار" is the same person, with or without the article."""
+    got = find_persons(analyse("ووقعها عن الجانب الأردني معالي الدكتور فراس خالد نصار وزير الاقتصاد الرقمي."))
+    assert [(p.label, p.country) for p in got] == [("فراس خالد نصار", "JO")]
+    text = ("عمّان - بترا\nبحث وزير الاقتصاد الرقمي الأردني فراس خالد نصار مع سفير اليابان التعاون بين "
+            "البلدين. وأكد النصار أهمية التعاون مع اليابان.\n")
+    r = extract_text(text, "article")
+    assert [p.label for p in r.persons].count("فراس خالد نصار") == 1
+    assert not any(p.label == "النصار" for p in r.persons)

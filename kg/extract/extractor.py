@@ -30,7 +30,7 @@ from .matching import find_all, match_at
 from .mentions import (OrgMention, PersonMention, Sentence, analyse, country_at, find_organizations, find_persons,
                        find_places, find_topics, is_locative, locates_place,
                        marked_states, states_named)
-from .text import readings
+from .text import bare, readings
 from .records import Agreement, ArticleRecords, Engagement, Organization, Person, Place
 from .text import fold, sentences as split_sentences
 
@@ -178,8 +178,10 @@ def _resolve_persons(mentions: list[tuple[Sentence, PersonMention]]):
         words = key.split()
         p = by_key.get(key)
         if p is None:
+            # (a family name with or without its article: "عبد الرزاق نتشه" … "النتشة")
+            plain = [bare(w) for w in words]
             tails = [q for q in by_key.values() if len(q.key.split()) > len(words)
-                     and (q.key.split()[-len(words):] == words
+                     and ([bare(w) for w in q.key.split()[-len(words):]] == plain
                           or len(words) >= 3 and q.key.split()[:len(words)] == words)]
             if len(tails) == 1:
                 p = tails[0]

@@ -597,6 +597,8 @@ def find_persons(s: Sentence) -> list[PersonMention]:
                 pm = add(k, end)
                 if pm:
                     role_after(pm, end)
+                    if not pm.country:             # "وقعها عن الجانب الفلسطيني معالي الدكتور …"
+                        pm.country = _side_before(s, i)
                 i = end
                 continue
         # 4. trigger verb or preposition: "وأشار كاظم جلالي، في …"
