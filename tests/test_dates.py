@@ -72,3 +72,13 @@ def test_items_take_their_dates_and_the_graph_keeps_the_precision():
     g.add((next(g.subjects(TDO.date, Literal("2019", datatype=XSD.gYear))), TDO.date,
            Literal("2023-13", datatype=XSD.gYearMonth)))
     assert not validate(g).conforms                      # ill-typed, and two dates
+
+
+def test_a_date_that_follows_another_accord_of_the_sentence_is_not_this_ones():
+    """Issue 12, dates: in "وقع البلدان ملحقاً لمذكرة التفاهم المبرمة منذ عام 2012" the year
+    follows the memorandum's cue, so the annex takes no date from it; the memorandum does."""
+    from kg.extract.dates import date_of
+    text = "وقع البلدان ملحقاً لمذكرة التفاهم المبرمة منذ عام 2012"
+    cues = [(13, "CooperationAgreement"), (20, "MemorandumOfUnderstanding")]
+    assert date_of([(text, cues)], {"CooperationAgreement"}, None, years=True) is None
+    assert date_of([(text, cues)], {"MemorandumOfUnderstanding"}, None, years=True) == "2012"

@@ -465,3 +465,22 @@ def test_a_side_before_an_honorific_gives_the_state_and_a_surname_may_add_its_ar
     r = extract_text(text, "article")
     assert [p.label for p in r.persons].count("فراس خالد نصار") == 1
     assert not any(p.label == "النصار" for p in r.persons)
+
+
+def test_an_annex_and_a_signed_certificate_are_accords_and_a_planned_signing_is_a_new_one():
+    """Issue 12, status: "وقع البنكان ملحقاً لمذكرة التفاهم المبرمة منذ عام 2010" is an annex
+    (signed, undated) beside the memorandum it recalls (signed, 2010); "ووقع الشهادة …" makes the
+    certificate an accord; "العمل جار من أجل توقيع اتفاقية" after an accord signed years ago is a
+    second, planned one."""
+    text = ("الكويت - كونا\nوقع البنك المركزي الكويتي ونظيره الأردني ملحقاً لمذكرة التفاهم المبرمة بين "
+            "الطرفين منذ عام 2010 في مجال الدفع الإلكتروني.\n")
+    r = extract_text(text, "annex")
+    assert sorted((a.type, a.status, a.date) for a in r.agreements) == [
+        ("CooperationAgreement", "signed", None), ("MemorandumOfUnderstanding", "signed", "2010")]
+    text = ("المنامة - بنا\nووقع الشهادة من الجانب البحريني وزير المالية ومن جانب ماليزيا وزير الاتصالات، "
+            "في إطار التعاون بين البحرين وماليزيا.\n")
+    assert [(a.type, a.status) for a in extract_text(text, "certificate").agreements] == [
+        ("CooperationAgreement", "signed")]
+    text = ("الجزائر - واج\nأكد الوزير أن الجزائر وتونس وقعتا اتفاقية في مجال البريد عام 2005. "
+            "وأضاف أن العمل جار من أجل توقيع اتفاقية بين الجزائر وتونس لحماية المواقع الإلكترونية.\n")
+    assert sorted(a.status for a in extract_text(text, "planned").agreements) == ["planned", "signed"]

@@ -208,5 +208,8 @@ def date_of(sentences: list[tuple[str, list[tuple[int, str]]]], kinds: set[str],
             return found[0].iso                 # nothing names the item here: the sentence's date
         # a date follows what it dates ("زيارة … في نوفمبر 2024"): the item's own, else the nearest
         governed = [d for d in found if max((c for c in cues if c[0] < d.start), default=(0, ""))[1] in kinds]
+        if not governed and all(any(c[0] < d.start for c in cues) for d in found):
+            continue                            # every date follows another item ("ملحقاً لمذكرة التفاهم
+            #                                     المبرمة … منذ عام 2004": the memorandum's year)
         return (governed[0] if governed else min(found, key=lambda d: min(abs(d.start - k) for k in own))).iso
     return None

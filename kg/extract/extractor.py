@@ -559,6 +559,8 @@ def _agreements(sents: list[Sentence], actors_in: dict, pair: list[str], home: s
             ordinal = s.match_at(m.end, lexicon.phrases("cues.tsv", "ordinal")) if anaphoric else None
             cues.append((m.start, m.values[0], anaphoric, n, int(ordinal.values[0]) if ordinal else 0))
         status = _status(s)
+        planned_before = {k for m in s.find(lexicon.phrases("cues.tsv", "status")) if "planned" in m.values
+                          for k in range(m.end, m.end + 2)}
         if not cues and _agreed_pattern().search(fold(s.text)):
             # "اتفق الجانبان على التعاون …": agreed, whatever follow-up the sentence plans next
             # ("… على أن يتم تشكيل فريق عمل")
@@ -581,7 +583,11 @@ def _agreements(sents: list[Sentence], actors_in: dict, pair: list[str], home: s
                 target = []
                 for part, count in _split(states, n, home, before):
                     key = frozenset(part)
-                    same = [a for a, kk in accords if a.type == type_ and kk == key]
+                    # (an accord whose signing is planned right before its cue is never one already
+                    # signed: "منذ أن وقعا الاتفاقية … في أوت 2003" and later "العمل جار من أجل توقيع
+                    # اتفاقية" are two)
+                    same = [a for a, kk in accords if a.type == type_ and kk == key
+                            and not (pos in planned_before and a.status == "signed")]
                     if same and len(same) >= count:
                         target += same[:count]          # the accords named before ("مذكرتي تفاهم")
                     elif len(part) >= 2:
