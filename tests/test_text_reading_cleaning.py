@@ -148,3 +148,13 @@ def test_a_related_news_list_of_long_headlines_and_a_counted_comments_block_are_
     c = clean(page)
     assert c.paragraphs == ["وقعت تونس ومالطا مذكرة تفاهم في مجال الأمن السيبراني خلال زيارة وزير الاتصالات "
                             "التونسي إلى فاليتا اليوم الاثنين."]
+
+
+def test_a_list_the_body_introduces_is_part_of_its_sentence_not_a_menu():
+    """Issue 12, page furniture: "– البنى التحتية الرقمية" after "… المحاور التالية:" is an item of
+    the accord's areas and stays (joined to its sentence); a bulleted menu line elsewhere goes."""
+    page = ("• الرئيسية\n\nوقعت الأردن وماليزيا مذكرة تفاهم في مجال الاتصالات، وتشمل المذكرة المحاور التالية:\n"
+            "– البنى التحتية الرقمية\n– بناء القدرات\n\nوأكد الجانبان أهمية تنفيذ بنود المذكرة خلال العام المقبل.\n")
+    c = clean(page)
+    assert c.paragraphs[0].endswith("المحاور التالية: البنى التحتية الرقمية، بناء القدرات،")
+    assert all("الرئيسية" not in p for p in c.paragraphs)

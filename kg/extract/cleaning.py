@@ -58,6 +58,11 @@ def is_body(line: str) -> bool:
     return n >= 14 or (n >= 7 and bool(_SENTENCE_END.search(line)))
 
 
+def _listing(line: str) -> bool:
+    """A body line that introduces a list ("… المحاور التالية:"), or one already taking its items."""
+    return is_body(line) and (line.rstrip().endswith(":") or line.rstrip().endswith("،") and ":" in line)
+
+
 def _furniture_kind(line: str) -> str | None:
     f = fold(line.strip())
     for kind, pattern in lexicon.furniture():
@@ -89,6 +94,11 @@ def clean(text: str) -> Cleaned:
                 in_related = False
             else:
                 continue
+        if _BULLET.match(line) and kind != "line" and kept and _listing(kept[-1][1]):
+            # a list the body introduces ("وتخص المذكرة المحاور التالية:" then "– البنى التحتية
+            # الرقمية"): its items belong to that sentence
+            kept[-1] = (kept[-1][0], kept[-1][1] + " " + _BULLET.sub("", line).strip() + "،")
+            continue
         if kind == "line" or _BULLET.match(line) and _words(line) < 14:
             continue
         kept.append((i, line))
