@@ -484,3 +484,10 @@ def test_an_annex_and_a_signed_certificate_are_accords_and_a_planned_signing_is_
     text = ("الجزائر - واج\nأكد الوزير أن الجزائر وتونس وقعتا اتفاقية في مجال البريد عام 2005. "
             "وأضاف أن العمل جار من أجل توقيع اتفاقية بين الجزائر وتونس لحماية المواقع الإلكترونية.\n")
     assert sorted(a.status for a in extract_text(text, "planned").agreements) == ["planned", "signed"]
+
+
+def test_maghreb_plural_of_technology_is_the_ict_topic():
+    """Issue 12, topics: "تكنولوجيات المعلومات والاتصال" / "تكنولوجيات الإعلام والاتصال" (Maghreb
+    usage) are ICT, like "تكنولوجيا المعلومات"."""
+    from kg.extract.mentions import find_topics
+    assert "ict" in find_topics(analyse("تعاون في مجال تكنولوجيات الإعلام والاتصال بين البلدين"))
