@@ -236,27 +236,28 @@ class BaseStore:
             after.update(a)
         change = tallies.delta(before, after)
         states = lambda facts, x: facts[x].states if x in facts else frozenset()
-        nodes = tallies.involvement({x for x in set(before) | set(after)
-                                     if states(before, x) != states(after, x)}, after)
+        moved = {x for x in set(before) | set(after) if states(before, x) != states(after, x)}
+        old_lines = {l for ls in tallies.involvement(moved, before).values() for l in ls}
+        new_lines = {l for ls in tallies.involvement(moved, after).values() for l in ls}
         if change:
-            nodes.update(tallies.description(tallies.moved(tallies.stored(self.select, change), change)))
-        return self._rewrite_parts(TALLY_GRAPH, nodes) if nodes else ([], [])
+            was = tallies.stored(self.select, change)         # every measure of the pairs it moves
+            counts = tallies.moved(was, change)
+            old_lines |= {l for ls in tallies.description({k: was[k] for k in counts}).values() for l in ls}
+            new_lines |= {l for ls in tallies.description(counts).values() for l in ls}
+        return self._data_parts(TALLY_GRAPH, sorted(old_lines - new_lines), sorted(new_lines - old_lines))
 
-    def _rewrite_parts(self, graph: str, nodes: dict[str, list[str]]) -> tuple[list[str], list[str]]:
-        """Delete the nodes' descriptions in ``graph`` (and the merge), insert their new lines."""
-        subjects = sorted(nodes)
-        drops, inserts = [], []
-        also = "?t ?p ?o" if self.keeps_merge else ""
-        for i in range(0, len(subjects), 500):
-            values = " ".join(f"<{t}>" for t in subjects[i:i + 500])
-            drops.append(f"DELETE {{ GRAPH <{graph}> {{ ?t ?p ?o }} {also} }} WHERE {{ VALUES ?t {{ {values} }} "
-                         f"GRAPH <{graph}> {{ ?t ?p ?o }} }}")
-        lines = [line for t in subjects for line in nodes[t]]
-        for i in range(0, len(lines), 1000):
-            body = "\n".join(lines[i:i + 1000])
-            inserts.append(f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} " +
-                           (f"{body}\n}}" if self.keeps_merge else "}"))
-        return drops, inserts
+    def _data_parts(self, graph: str, gone: list[str], added: list[str]) -> tuple[list[str], list[str]]:
+        """DELETE DATA and INSERT DATA of exact triples in ``graph`` (and the merge): a tally
+        moves by its count triples alone, with no pattern to evaluate in the transaction."""
+        parts = []
+        for verb, lines in (("DELETE", gone), ("INSERT", added)):
+            chunks = []
+            for i in range(0, len(lines), 1000):
+                body = "\n".join(lines[i:i + 1000])
+                chunks.append(f"{verb} DATA {{ GRAPH <{graph}> {{\n{body}\n}} " +
+                              (f"{body}\n}}" if self.keeps_merge else "}"))
+            parts.append(chunks)
+        return parts[0], parts[1]
 
     def rebuild_tallies(self) -> None:
         """Count the tallies from scratch over the whole store (an upgrade; a repair)."""

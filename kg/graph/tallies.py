@@ -146,13 +146,9 @@ def item_facts(select: Callable[[str], list[dict]], items: Iterable[str], stated
     written ones in), and the members (of these items, or ``stated``) whose states the
     write changes: their other items move too."""
     items = sorted(items)
-    gone = set(leaving)
     said: dict[str, list] = {x: [] for x in items}        # (predicate, object, stays after)
-    for i in range(0, len(items), 300):
-        rows = select(f"SELECT DISTINCT ?x ?p ?o ?g WHERE {{ {_values('x', items[i:i + 300])} "
-                      f"{_values('p', ITEM_PREDICATES)} GRAPH ?g {{ ?x ?p ?o }} FILTER(isIRI(?o)) }}")
-        for r in rows:
-            said[r["x"]].append((r["p"], r["o"], r["g"] not in gone))
+    for x, p, o, stays in _stored_facts(select, "x", items, ITEM_PREDICATES, leaving):
+        said[x].append((p, o, stays))
     wanted = set(items)
     for _, nt in graphs:
         for s, p, o in _triples(nt, ITEM_PREDICATES):
@@ -161,11 +157,8 @@ def item_facts(select: Callable[[str], list[dict]], items: Iterable[str], stated
     members = sorted({o for x in items for p, o, _ in said[x]
                       if p in MEMBER_PREDICATES and not o.startswith(COUNTRY)} | set(stated))
     states_of: dict[str, list] = {m: [] for m in members}
-    for i in range(0, len(members), 300):
-        rows = select(f"SELECT DISTINCT ?m ?s ?g WHERE {{ {_values('m', members[i:i + 300])} "
-                      f"GRAPH ?g {{ ?m <{STATE_OF}> ?s }} }}")
-        for r in rows:
-            states_of[r["m"]].append((r["s"], r["g"] not in gone))
+    for m, _, state, stays in _stored_facts(select, "x", members, (STATE_OF,), leaving):
+        states_of[m].append((state, stays))
     for _, nt in graphs:
         for s, _, o in _triples(nt, (STATE_OF,)):
             if s in states_of:
@@ -191,6 +184,26 @@ def item_facts(select: Callable[[str], list[dict]], items: Iterable[str], stated
     before, states_before = view("before")
     after, states_after = view("after")
     return before, after, {m for m in members if states_before[m] != states_after[m]}
+
+
+def _stored_facts(select, var: str, subjects: list[str], predicates: tuple, leaving: list[str]):
+    """(subject, predicate, object, stays after the write) of what the store says of
+    ``subjects``: read from the default graph (the merge: each fact once, however many
+    articles state it), then, when graphs leave, which of those only they state."""
+    for i in range(0, len(subjects), 300):
+        chunk = _values(var, subjects[i:i + 300])
+        rows = select(f"SELECT DISTINCT ?{var} ?p ?o WHERE {{ {chunk} {_values('p', predicates)} "
+                      f"?{var} ?p ?o FILTER(isIRI(?o)) }}")
+        only = set()
+        for j in range(0, len(leaving), 200) if rows else ():
+            gone = leaving[j:j + 200]
+            others = ", ".join(f"<{g}>" for g in leaving)
+            only |= {(r[var], r["p"], r["o"]) for r in select(
+                f"SELECT DISTINCT ?{var} ?p ?o WHERE {{ {chunk} {_values('p', predicates)} {_values('g', gone)} "
+                f"GRAPH ?g {{ ?{var} ?p ?o }} FILTER(isIRI(?o)) "
+                f"FILTER NOT EXISTS {{ GRAPH ?h {{ ?{var} ?p ?o }} FILTER(?h NOT IN ({others})) }} }}")}
+        for r in rows:
+            yield r[var], r["p"], r["o"], (r[var], r["p"], r["o"]) not in only
 
 
 def items_of(select: Callable[[str], list[dict]], members: Iterable[str]) -> set[str]:
