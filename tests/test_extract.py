@@ -491,3 +491,16 @@ def test_maghreb_plural_of_technology_is_the_ict_topic():
     usage) are ICT, like "تكنولوجيا المعلومات"."""
     from kg.extract.mentions import find_topics
     assert "ict" in find_topics(analyse("تعاون في مجال تكنولوجيات الإعلام والاتصال بين البلدين"))
+
+
+def test_a_signing_told_without_its_accord_is_that_accords_signing_and_gives_its_place():
+    """Issue 12, places: "وجرى التوقيع في نواكشوط" after "وقعت … مذكرة تفاهم" is the memorandum's
+    signing, in Nouakchott; "ووقع المذكرة في طرابلس …، ومن المرتقب أن …" still tells a signing;
+    a place where something is to be built ("لإنشاء مركز بيانات في مدينة صفاقس") is none."""
+    text = ("نواكشوط - وكالات\nوقعت موريتانيا والسنغال مذكرة تفاهم في مجال الحوسبة السحابية. "
+            "وجرى التوقيع في نواكشوط بحضور عدد من المسؤولين.\n")
+    r = extract_text(text, "told")
+    signing = next(e for e in r.engagements if e.type == "Signing")
+    assert [p.label for p in r.places if p.ref in signing.places] == ["نواكشوط"]
+    s = analyse("وقعت الشركة عقداً لإنشاء مركز بيانات في مدينة صفاقس.")
+    assert find_places(s) == []

@@ -519,9 +519,12 @@ def _status(s: Sentence) -> str | None:
 
 
 def _signs(s: Sentence) -> bool:
-    """The sentence tells a signing of the story, not one it only recalls ("التي وقعها الطرفان")."""
-    return _status(s) == "signed" and "signed" in {v for m in s.find(lexicon.phrases("cues.tsv", "status"))
-                                                  for v in m.values}
+    """The sentence tells a signing of the story: a signing word not just after a planning one
+    ("سيتم توقيع"), whatever else it plans ("ووقع المذكرة …، ومن المرتقب أن …"), and not one it
+    only recalls ("التي وقعها الطرفان")."""
+    found = s.find(lexicon.phrases("cues.tsv", "status"))
+    planned = {k for m in found if "planned" in m.values for k in range(m.end, m.end + 2)}
+    return any("signed" in m.values and m.start not in planned for m in found)
 
 
 def _agreements(sents: list[Sentence], actors_in: dict, pair: list[str], home: str | None) -> list[Agreement]:
@@ -694,12 +697,24 @@ def _engagements(sents, actors_in, pair, home, agreements, places) -> list[Engag
                 continue
             for part in _one_per_guest(s, states, home, guest_lists):
                 _join(groups, m.values[0], part, s.index, info)
-    for a in agreements:
-        if a.status == "signed":
+    signed = [a for a in agreements if a.status == "signed"]
+    for a in signed:
+        states = [p.split(":", 1)[1] for p in a.parties if p.startswith("country:")]
+        for i in a.sentences:
+            if _signs(sents[i]):
+                _join(groups, "Signing", states, i, actors_in[i])
+    # a signing told with no accord named ("وجرى التوقيع في بوخاريست", "وتولى التوقيع فلان
+    # وفلان بالقاهرة") is the signing of the accord signed just before: its place, its signatories
+    accorded = {i for a in agreements for i in a.sentences}
+    for s in sents:
+        if s.index in accorded or not _signs(s) or s.find(lexicon.phrases("cues.tsv", "accord")):
+            continue
+        before = [a for a in signed if min(a.sentences) < s.index]
+        if before:
+            a = max(before, key=lambda a: max(i for i in a.sentences if i < s.index))
             states = [p.split(":", 1)[1] for p in a.parties if p.startswith("country:")]
-            for i in a.sentences:
-                if _signs(sents[i]):
-                    _join(groups, "Signing", states, i, actors_in[i])
+            if ("Signing", frozenset(states)) in groups:
+                _join(groups, "Signing", states, s.index, actors_in[s.index])
     out = list(groups.values())
     for e in out:
         e.places = [p.ref for p in places if set(p.sentences) & set(e.sentences)]

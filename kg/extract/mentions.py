@@ -200,8 +200,15 @@ class PlaceMention:
 def find_places(s: Sentence) -> list[PlaceMention]:
     """Cities and venues named where something happens ('بالقرية الذكية', 'في موسكو')."""
     out = []
+    built = set()                       # "لإنشاء محطة إنزال في قضاء الفاو": where it is to be built
+    for b in s.find(phrases("cues.tsv", "built")):
+        k = b.end
+        while k < len(s.tokens) and k - b.end < 10 and s.tokens[k].text not in "،.؛;":
+            built.add(k)
+            k += 1
     for m in s.find(lexicon.place_gazetteer()):
-        if not is_locative(s, m) or s.tokens[m.start].fold in words("words.tsv", "not_place"):
+        if not is_locative(s, m) or s.tokens[m.start].fold in words("words.tsv", "not_place") \
+                or m.start in built:
             continue
         name, iso2, _kind = m.values[0]
         label = _strip_prefix(s.tokens[m.start].text, m.prefix) + \
