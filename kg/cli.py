@@ -363,7 +363,12 @@ def cmd_validate(args) -> int:
             print(f"tdkg: error: {e}", file=sys.stderr)
             worst = 2
             continue
-        rep = shacl.validate(data, lang=args.lang, context=store.context_of(data) if store else None)
+        if store is not None:       # judged as `tdkg load` will: as the store will be after the load
+            from .graph.vocab import CURATED_GRAPHS
+            from .validate.curation import validate_curated
+            rep = validate_curated(store, data, CURATED_GRAPHS + Path(f).stem, args.lang)
+        else:
+            rep = shacl.validate(data, lang=args.lang)
         if args.format == "turtle":
             sys.stdout.write(rep.graph.serialize(format="turtle"))
         elif args.format == "json":

@@ -44,7 +44,9 @@ def create_app(config: dict | None = None, store: BaseStore | None = None) -> Fl
     app.extensions["tdkg.store"] = store
     from .answers import Answers
     app.extensions["tdkg.answers"] = Answers()      # answers kept until the store changes
-    if app.config["QUERY_WORKERS"] and getattr(store, "path", None) and hasattr(store, "version"):
+    # query workers read snapshots of the folder: beside a writer in this process (updates) that
+    # is what RocksDB calls undefined, so an update-enabled server keeps its queries in threads
+    if app.config["QUERY_WORKERS"] and getattr(store, "path", None) and getattr(store, "read_only", False):
         from kg.graph.workers import QueryWorkers
         app.extensions["tdkg.workers"] = QueryWorkers(store.path, app.config["QUERY_WORKERS"]).start()
 

@@ -8,9 +8,10 @@ deadline; a child still busy then is killed (SIGKILL) and a fresh one started in
 so the core is free at once. A child answers with the serialized body, so rows never cross
 the pipe as objects.
 
-Each job carries the serving store's :meth:`version`: a child opens a new snapshot when it
-changed, so a query sees every write that came before it (updates through the endpoint, and
-loads by another process once the serving store has noticed them). Example::
+Each job carries the serving (read-only) store's :meth:`version`: a child opens a new snapshot
+when it changed, so a query sees what the serving store sees (a later load by another
+process, within about a second of its end). An update-enabled server does not use workers:
+a read-only snapshot beside a writer in the same process is what RocksDB leaves undefined. Example::
 
     workers = QueryWorkers("tdkg-store", size=2).start()
     form, body, truncated = workers.run({"query": "ASK {}", "max_rows": 10, "formats":
