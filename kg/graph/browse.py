@@ -714,9 +714,9 @@ def mark(text: str, sentences: list[str]) -> list[list[dict]]:
         for k, part in enumerate(parts):
             if k:
                 paragraphs.append([])
-            if part.strip():
+            if part:
                 paragraphs[-1].append({"text": part, "evidence": ev})
-    return [p for p in paragraphs if p]
+    return [p for p in paragraphs if "".join(r["text"] for r in p).strip()]
 
 
 # ------------------------------------------------------------------ topic
