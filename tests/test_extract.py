@@ -504,3 +504,16 @@ def test_a_signing_told_without_its_accord_is_that_accords_signing_and_gives_its
     assert [p.label for p in r.places if p.ref in signing.places] == ["نواكشوط"]
     s = analyse("وقعت الشركة عقداً لإنشاء مركز بيانات في مدينة صفاقس.")
     assert find_places(s) == []
+
+
+def test_the_state_named_first_of_a_pair_and_a_role_placed_in_a_state_tell_the_home():
+    """Issue 12, home state: with no outlet and no marks, the state named first in the sentence
+    that names both ("تونس والبرتغال يبحثان") is home; a role placed in a state with ب ("وزير
+    الاقتصاد الرقمي بجمهورية الغابون") marks that state foreign, but "وزيرة الاتصالات في
+    العراق" (an Iraqi page's own minister) marks nothing."""
+    text = ("تونس والبرتغال يبحثان تطوير شراكتهما في مجال الرقمنة\n\nبحثت الوزيرة سلمى الرياحي مع "
+            "السفير جواو سيلفا سبل التعاون بين تونس والبرتغال في مجال الرقمنة.\n")
+    assert extract_text(text, "first").home == "TN"
+    from kg.extract.mentions import marked_states
+    assert marked_states(analyse("استقبلت الوزيرة وزير الاقتصاد الرقمي بجمهورية الغابون")) == ["GA"]
+    assert marked_states(analyse("أعلنت وزيرة الاتصالات في العراق توقيع عقد مع الكويت")) == []

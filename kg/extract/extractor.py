@@ -88,15 +88,17 @@ def extract_cleaned(cleaned: Cleaned, article_id: str, source_file: str, sha256:
                                  if c.kind == "demonym" and not m.prefix and m.end - m.start == 1
                                  and s.tokens[m.start].fold in surnames)
     counts: Counter[str] = Counter()
-    first_seen: dict[str, int] = {}
+    # where each state is first named: its sentence, then its place there (news names its own
+    # state first: "المغرب والبرتغال يبحثان", "الجزائرية-الماليزية")
+    first_seen: dict[str, tuple[int, int]] = {}
     for s in sents:
-        for iso in states_named(s, excluded[s.index]):
+        for k, iso in enumerate(states_named(s, excluded[s.index])):
             counts[iso] += 1
-            first_seen.setdefault(iso, s.index)
+            first_seen.setdefault(iso, (s.index, k))
     for a in [*persons, *orgs]:
         if a.country:
             counts[a.country] += 1
-            first_seen.setdefault(a.country, a.sentences[0])
+            first_seen.setdefault(a.country, (a.sentences[0], 10**6))
     story = [iso for iso, n in sorted(counts.items(), key=lambda kv: (-kv[1], first_seen[kv[0]]))
              if n >= 2]
     pair = story[:2] if len(story) >= 2 else []
@@ -378,7 +380,7 @@ def _home_by_marks(pair: list[str], marks: Counter) -> str | None:
     return min(pair, key=lambda c: marks[c])
 
 
-def _home(pair: list[str], story: list[str], marked: set[str], first_seen: dict[str, int],
+def _home(pair: list[str], story: list[str], marked: set[str], first_seen: dict[str, tuple[int, int]],
           counts: Counter | None = None) -> str | None:
     """The state the story is told from: of the two, the one whose people go unmarked.
 

@@ -506,7 +506,12 @@ def marked_states(s: Sentence) -> list[str]:
     """
     out = []
     demonyms = [(m.start, c.iso2) for m, c in s.countries if c.kind == "demonym"]
-    if not demonyms:
+    # a role placed in a state with ب ("وزير الاقتصاد الرقمي بجمهورية الغابون"; not "في": Iraqi
+    # news writes its own "وزيرة الاتصالات في العراق")
+    located = [(m.start, c.iso2) for m, c in s.countries if c.kind == "name" and (
+        m.prefix.endswith("ب") or m.start > 0 and any(p.endswith("ب") and stem in words("words.tsv", "state_title")
+                                                      for p, stem in readings(s.tokens[m.start - 1].fold)))]
+    if not demonyms and not located:
         return out
     seen: set[int] = set()
     ends = {m.start: m.end for m, c in s.countries if c.kind == "demonym"}
@@ -514,9 +519,10 @@ def marked_states(s: Sentence) -> list[str]:
         end, _country, _orgs = _role_phrase(s, m.start)
         # right after the title ("الوزير البرتغالي للاقتصاد") or closing the role ("وزير الاقتصاد البرتغالي")
         seen.update(k for k, _ in demonyms if k == m.end or m.end <= k < end and ends[k] == end)
+        seen.update(k for k, _ in located if m.end <= k < end)
     for m in s.find(phrases("people.tsv", "counterpart")):
         seen.update(k for k, _ in demonyms if k == m.end)
-    return [iso for k, iso in demonyms if k in seen]
+    return [iso for k, iso in sorted(demonyms + located) if k in seen]
 
 
 def find_persons(s: Sentence) -> list[PersonMention]:
