@@ -197,6 +197,11 @@ class PlaceMention:
     start: int
 
 
+@lru_cache(maxsize=1)
+def _palaces() -> dict[str, str]:
+    return {fold(w): w for w in lexicon.written("words.tsv", "palace")}
+
+
 def find_places(s: Sentence) -> list[PlaceMention]:
     """Cities and venues named where something happens ('بالقرية الذكية', 'في موسكو')."""
     out = []
@@ -215,7 +220,7 @@ def find_places(s: Sentence) -> list[PlaceMention]:
             s.text[s.tokens[m.start].end:s.tokens[m.end - 1].end]
         out.append(PlaceMention(label, iso2 or None, m.start))
     toks = s.tokens
-    palace = {fold(w): w for w in lexicon.written("words.tsv", "palace")}
+    palace = _palaces()
     for k in range(len(toks) - 1):      # a palace as the venue: "في قصر الشاطئ", "بقصر الاتحادية"
         prefix, word = next(((p, palace[stem]) for p, stem in readings(toks[k].fold) if stem in palace),
                             (None, ""))
@@ -264,14 +269,20 @@ _VERB_DUAL_PLURAL = re.compile(r"^[وف]?[يت]\w{3,}(?:ان|ون)$")
 
 
 def _name_like(tok: Token, position: int, nxt: Token | None = None) -> bool:
-    if not tok.is_word or _DIGITS.match(tok.fold) or len(tok.fold) < 2 or TANWEEN_FATH in tok.text:
+    return _name_like_word(tok.text, tok.fold, tok.is_word, position > 0,
+                           nxt is not None and nxt.fold in words("words.tsv", "son_of"))
+
+
+@lru_cache(maxsize=50_000)
+def _name_like_word(text: str, f: str, is_word: bool, inside: bool, before_son: bool) -> bool:
+    """_name_like of a word: its surface and folded forms, whether it is not a name's first
+    word, whether "بن" follows (remembered: names and words repeat across a corpus)."""
+    if not is_word or _DIGITS.match(f) or len(f) < 2 or TANWEEN_FATH in text:
         return False
-    f = tok.fold
     if f in words("words.tsv", "function"):
         # على folds to علي (Ali): only inside a name, written with ي ("محمد بن علي"), or
         # first before بن ("علي بن عامر الشيذاني")
-        return tok.text in words("words.tsv", "given_name") and (
-            position > 0 or nxt is not None and nxt.fold in words("words.tsv", "son_of"))
+        return text in words("words.tsv", "given_name") and (inside or before_son)
     if f in words("words.tsv", "given_name"):
         return True
     if f.startswith("لل"):
@@ -280,15 +291,15 @@ def _name_like(tok: Token, position: int, nxt: Token | None = None) -> bool:
     if f in reserved_stems() or any(stem in reserved_stems() for p, stem in readings(f)[1:]
                                     if len(stem) > 2 and not p.startswith("ك")):
         return False
-    if f.startswith("ال") and not tok.text.startswith(("أل", "إل")):
+    if f.startswith("ال") and not text.startswith(("أل", "إل")):
         # family names like المصري are demonyms (reserved); السعدني, الحسيني may close a name
         # (ألبرتو, إلهام: a hamza marks no article)
-        return position > 0 and f.endswith("ي") and len(f) >= 5
+        return inside and f.endswith("ي") and len(f) >= 5
     # an imperfect verb in the dual or plural (ويبحثان، يتطلعون) is no name
     if _VERB_DUAL_PLURAL.match(f) and len(f) >= 6:
         return False
     # a possessive suffix (اعجابه، لتطويرها) marks a common noun, not a name
-    if tok.text.endswith(("ه", "ها", "هم", "هما")) and len(f) >= 5 \
+    if text.endswith(("ه", "ها", "هم", "هما")) and len(f) >= 5 \
             and f not in words("words.tsv", "given_name"):
         return False
     return True
@@ -382,7 +393,17 @@ def _role_phrase(s: Sentence, i: int) -> tuple[int, str | None, list[int]]:
     """Parse a role phrase starting at a title word: its end, its state, orgs inside it.
 
     "سفير الجمهورية الإسلامية الإيرانية لدى روسيا" -> state IR (the sender, before لدى).
+    (Parsed once per sentence and position: persons and marks both ask.)
     """
+    key = ("role", i)
+    if key not in s._found:
+        end, country, orgs = _parse_role(s, i)
+        s._found[key] = (end, country, tuple(orgs))
+    end, country, orgs = s._found[key]
+    return end, country, list(orgs)
+
+
+def _parse_role(s: Sentence, i: int) -> tuple[int, str | None, list[int]]:
     toks = s.tokens
     titles = phrases("people.tsv", "title")
     forms = {**phrases("orgs.tsv", "form").entries, **phrases("orgs.tsv", "company").entries}
