@@ -112,10 +112,13 @@ def run(a) -> dict:
     from kg.graph.oxigraph import Store
     from server import create_app
     store = Store(store_dir, read_only=True)
+    if a.no_tallies:               # the pages as on a store without them (a remote server, layout 2)
+        from kg.graph import browse as b
+        b.has_tallies = lambda s: False
     from kg.graph import browse
     stats = {"articles": int(store.select("SELECT (COUNT(*) AS ?n) WHERE { ?a a tdo:Article }")[0]["n"]),
              "triples": int(store.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"]),
-             "layout": store.layout(), "tallies": browse.has_tallies.uncached(store)}
+             "layout": store.layout(), "tallies": not a.no_tallies and browse.has_tallies.uncached(store)}
     log(f"{stats['articles']:,} articles, {stats['triples']:,} triples in the default graph")
     client = create_app({"ARTICLE_DIRS": [str(OUT / f"corpus-{a.n}")]}, store=store).test_client()
     params = parameters(store)
@@ -127,7 +130,7 @@ def run(a) -> dict:
         rows[name] = measure(client, target, a.runs, a.cold_runs)
         log(f"{name}: cold {rows[name]['cold_ms']:.0f} ms, warm {rows[name]['median_ms']:.0f} ms ({target})")
     wall = time.perf_counter() - t0
-    return {"n": a.n, "store": store_dir.name, "runs": a.runs, "cold_runs": a.cold_runs, "stats": stats, "info": info, "rows": rows, "date": time.strftime("%Y-%m-%d"),
+    return {"n": a.n, "store": store_dir.name + ("-no-tallies" if a.no_tallies else ""), "runs": a.runs, "cold_runs": a.cold_runs, "stats": stats, "info": info, "rows": rows, "date": time.strftime("%Y-%m-%d"),
             "others_busy_cores": max(0.0, (busy_s() - b - (cpu_s() - c)) / wall) if wall else 0.0}
 
 
@@ -149,7 +152,9 @@ def render_one(res: dict) -> str:
     over = [k for k, r in rows.items() if r["cold_ms"] >= TARGET_MS]
     st = res["stats"]
     tallies = "with its tallies (layout 3: `tdo:involves`, topic tallies)" if st.get("tallies") else \
-        f"without tallies (layout {st.get('layout')}: a country's items found through its actors)"
+        (f"without tallies (layout {st.get('layout')}" + (", tallies ignored: `--no-tallies`" if
+                                                            st.get("layout") == 3 else "")
+         + "): a country's items found through its actors")
     lines = [
         f"### {st['articles']:,} articles, {tallies}", "",
         f"`{res.get('store', '')}`, {res['date']}: {st['triples']:,} triples in the default graph; other "
@@ -179,6 +184,7 @@ def main(argv=None) -> int:
     ap.add_argument("--cold-runs", type=int, default=3, help="runs with kg.graph.browse's cache emptied")
     ap.add_argument("--reuse", action="store_true", help="use the corpus and store of an earlier run")
     ap.add_argument("--store", help="the store's folder name under bench/out/browse (default store-N)")
+    ap.add_argument("--no-tallies", action="store_true", help="ignore the store's tallies (count as without them)")
     ap.add_argument("--render-only", action="store_true", help="rewrite the section from the last results")
     ap.add_argument("--results", default=str(ROOT / "bench" / "RESULTS.md"))
     a = ap.parse_args(argv)
