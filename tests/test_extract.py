@@ -517,3 +517,10 @@ def test_the_state_named_first_of_a_pair_and_a_role_placed_in_a_state_tell_the_h
     from kg.extract.mentions import marked_states
     assert marked_states(analyse("استقبلت الوزيرة وزير الاقتصاد الرقمي بجمهورية الغابون")) == ["GA"]
     assert marked_states(analyse("أعلنت وزيرة الاتصالات في العراق توقيع عقد مع الكويت")) == []
+
+
+def test_an_accord_reached_is_agreed():
+    """Issue 12, status: "توصلت نيروبي وتونس في وقت سابق إلى اتفاق للعمل معاً" is an accord, agreed."""
+    text = "تونس - وات\nوكانت كينيا وتونس قد توصلتا في وقت سابق إلى اتفاق للعمل معاً في الأمن السيبراني.\n"
+    assert [(a.type, a.status) for a in extract_text(text, "reached").agreements] == [
+        ("CooperationAgreement", "agreed")]
