@@ -243,7 +243,7 @@ def execute(store, query: str, *, base_iri: str | None = None, default_graphs: l
             box["result"] = _collect(store, query, default_graphs, named_graphs, substitutions,
                                      deadline, max_rows, base_iri)
         except BaseException as e:  # handed to the caller
-            box["error"] = e
+            box["error"] = e.with_traceback(None)   # its frames hold pyoxigraph iterators: drop them here
 
     t = threading.Thread(target=work, daemon=True, name="sparql-query")
     t.start()
