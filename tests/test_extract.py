@@ -524,3 +524,15 @@ def test_an_accord_reached_is_agreed():
     text = "تونس - وات\nوكانت كينيا وتونس قد توصلتا في وقت سابق إلى اتفاق للعمل معاً في الأمن السيبراني.\n"
     assert [(a.type, a.status) for a in extract_text(text, "reached").agreements] == [
         ("CooperationAgreement", "agreed")]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("وكان وزير الاتصالات سالم بن حمدان التقى اليوم الوفد.", [("سالم بن حمدان", None)]),
+    ("والتقى الوزير نظيره الكوري، وزير العلوم والتكنولوجيا Park Minsoo، في سيول.",
+     [("Park Minsoo", "KR")]),
+])
+def test_a_name_after_bin_keeps_its_last_word_and_a_counterparts_role_may_come_first(sentence, expected):
+    """Issue 12, names: "… بن حمدان التقى" keeps "حمدان" (a verb that looks definite follows);
+    "نظيره الكوري، وزير العلوم … Park Minsoo" is the Korean counterpart, role before name."""
+    got = [(p.label, p.country) for p in find_persons(analyse(sentence))]
+    assert all(e in got for e in expected), got

@@ -350,8 +350,10 @@ def _name_run(s: Sentence, i: int, max_len: int = 4) -> int:
     if j - i >= 3 and j < len(toks) and toks[j].is_word and _is_definite(toks[j]) \
             and toks[j - 1].fold not in words("words.tsv", "given_name") \
             and toks[j].fold not in words("words.tsv", "time") and toks[i].fold not in words("words.tsv", "name_join") \
-            and toks[j - 2].fold not in words("words.tsv", "name_join"):
-        j -= 1                                # (not before "اليوم", nor in "عبد القادر أورال أوغلو", "ماجد عبد التواب")
+            and toks[j - 2].fold not in words("words.tsv", "name_join") \
+            and toks[j - 2].fold not in words("words.tsv", "name_link"):
+        j -= 1                                # (not before "اليوم", nor in "عبد القادر أورال أوغلو", "ماجد عبد
+        #                                       التواب", "نزار بن ناجي التقى")
     return j
 
 
@@ -596,6 +598,18 @@ def find_persons(s: Sentence) -> list[PersonMention]:
                     role_after(pm, end)
                 i = max(end, i + 1)
                 continue
+            if country and s.match_at(k, phrases("people.tsv", "title")):
+                # "نظيره الصيني، وزير الصناعة وتكنولوجيات الاتصال Jin Zhuanglong": the role, then the name
+                end_role, _c, orgs = _role_phrase(s, k)
+                kk = _skip_honorifics(s, end_role)
+                end = _name_run(s, kk)
+                if end - kk >= 2:
+                    pm = add(kk, end, _role_label(s, k, end_role), country, orgs)
+                    if pm:
+                        pm.marked = True
+                        pm.role_span = (k, end_role)
+                    i = end
+                    continue
         # 2. title first: "وزير الاتصالات … عمرو طلعت", "مدير إدارة الفضاء الصينية (CNSA) لي قوه بينغ"
         m = s.match_at(i, phrases("people.tsv", "title"))
         if m:
