@@ -536,3 +536,12 @@ def test_a_name_after_bin_keeps_its_last_word_and_a_counterparts_role_may_come_f
     "نظيره الكوري، وزير العلوم … Park Minsoo" is the Korean counterpart, role before name."""
     got = [(p.label, p.country) for p in find_persons(analyse(sentence))]
     assert all(e in got for e in expected), got
+
+
+def test_an_embassy_in_a_city_marks_nothing_and_the_capitals_state_is_where():
+    """Issue 12, home and places: "سفارة العراق في الرياض" is an Iraqi body whose state is in its
+    name (not placed abroad by "في"); "في العاصمة السعودية الرياض" says where, Saudi Arabia is no
+    party there."""
+    om = find_organizations(analyse("زار الوفد سفارة العراق في الرياض أمس."))[0]
+    assert (om.country, om.located) == ("IQ", False)
+    assert "SA" not in states_named(analyse("زار الوفد السفارة في العاصمة السعودية الرياض."))

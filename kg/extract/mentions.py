@@ -129,7 +129,10 @@ def locates_place(s: Sentence, m: Match, c: CountryMention) -> bool:
     [True]
     """
     if c.kind == "demonym":
-        return False
+        # "في العاصمة السعودية الرياض": the capital's state says where, it is no party
+        prev = _prev_word(s, m.start)
+        return prev is not None and not m.prefix and any(
+            stem in words("words.tsv", "city_word") for _, stem in readings(s.tokens[prev].fold))
     end = m.start
     if not m.prefix.endswith(("ب", "بال")):
         if end == 0 or s.tokens[end - 1].text != "،" or m.prefix:
@@ -879,7 +882,9 @@ def find_organizations(s: Sentence) -> list[OrgMention]:
                 aliases.append(alias)
         # a state said after the name, where the body is or whom it belongs to ("في رومانيا",
         # "برومانيا", "التابعة لاتحاد جزر القمر"), marks it foreign; a demonym is part of a name
-        located = country is not None and j < len(toks) and toks[j].fold in words("words.tsv", "prep_in")
+        located = country is not None and j < len(toks) and toks[j].fold in words("words.tsv", "prep_in") \
+            and (country_at(s, j + 1) or (None, None))[1] is not None \
+            and country_at(s, j + 1)[1].iso2 == country and country_at(s, j + 1)[1].kind != "capital"
         after, dem = _demonym_after(s, after)
         country = country or dem
         country = country or _represented(s, i, m.prefix)
