@@ -540,8 +540,8 @@ def test_a_name_after_bin_keeps_its_last_word_and_a_counterparts_role_may_come_f
 
 def test_an_embassy_in_a_city_marks_nothing_and_the_capitals_state_is_where():
     """Issue 12, home and places: "سفارة العراق في الرياض" is an Iraqi body whose state is in its
-    name (not placed abroad by "في"); "في العاصمة السعودية الرياض" says where, Saudi Arabia is no
-    party there."""
+    name (not placed abroad by "في"); "في العاصمة الأردنية عمّان" says where, Jordan is no party
+    there (a state's name after "العاصمة", "تستضيفها العاصمة السعودية", still names a party)."""
     om = find_organizations(analyse("زار الوفد سفارة العراق في الرياض أمس."))[0]
     assert (om.country, om.located) == ("IQ", False)
-    assert "SA" not in states_named(analyse("زار الوفد السفارة في العاصمة السعودية الرياض."))
+    assert "JO" not in states_named(analyse("زار الوفد السفارة في العاصمة الأردنية عمّان."))

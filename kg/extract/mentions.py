@@ -129,7 +129,7 @@ def locates_place(s: Sentence, m: Match, c: CountryMention) -> bool:
     [True]
     """
     if c.kind == "demonym":
-        # "في العاصمة السعودية الرياض": the capital's state says where, it is no party
+        # "في العاصمة الأردنية عمّان": the capital's state says where, it is no party
         prev = _prev_word(s, m.start)
         return prev is not None and not m.prefix and any(
             stem in words("words.tsv", "city_word") for _, stem in readings(s.tokens[prev].fold))
