@@ -47,4 +47,15 @@ if tdkg plot --network countries --out c.png --store store 2> plot.txt; then
   say "tdkg plot ran without matplotlib"; exit 1
 fi
 grep -q "tdkg\[plot\]" plot.txt
-say "ok: load, validate, query --list, a saved query, analyze, plot's message without [plot]"
+# the pages, from the wheel's own templates and static files (in process: no port to pick)
+"$work/venv/bin/python" - <<'PY'
+import sys
+from server import create_app
+c = create_app({"STORE_PATH": "store"}).test_client()
+html = {"Accept": "text/html"}
+for path in ("/", "/browse", "/country/EG", "/pair/EG/PS", "/static/browse.css", "/static/app.css"):
+    r = c.get(path, headers=html)
+    if r.status_code != 200:
+        sys.exit(f"{path}: HTTP {r.status_code}: {r.data[:300]!r}")
+PY
+say "ok: load, validate, query --list, a saved query, analyze, plot's message without [plot], the pages"
