@@ -545,3 +545,10 @@ def test_an_embassy_in_a_city_marks_nothing_and_the_capitals_state_is_where():
     om = find_organizations(analyse("زار الوفد سفارة العراق في الرياض أمس."))[0]
     assert (om.country, om.located) == ("IQ", False)
     assert "JO" not in states_named(analyse("زار الوفد السفارة في العاصمة الأردنية عمّان."))
+
+
+def test_a_title_of_two_words_goes_on_in_a_role_though_its_first_word_is_a_name():
+    """Issue 12, names: "نائبة الأمين العام للوزارة الماليزية للعلوم" is one role, of Malaysia
+    ("الأمين" is also a given name)."""
+    got = find_persons(analyse("وحضرت السيدة نور عائشة كمال، نائبة الأمين العام للوزارة الماليزية للعلوم، اللقاء."))
+    assert [(p.label, p.country) for p in got] == [("نور عائشة كمال", "MY")]

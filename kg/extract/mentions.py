@@ -428,6 +428,10 @@ def _parse_role(s: Sentence, i: int) -> tuple[int, str | None, list[int]]:
                     j = k + 1
                     continue
             break
+        long_title = s.match_at(j, titles)
+        if long_title and long_title.end - long_title.start >= 2:
+            j = long_title.end                  # "نائبة الأمين العام …": a title, though "الأمين" is a name
+            continue
         if t.fold in words("words.tsv", "given_name") or s.match_at(j, phrases("people.tsv", "honorific")):
             break
         c = country_at(s, j)
