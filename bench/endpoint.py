@@ -378,6 +378,7 @@ def measure(client: Client, req, runs: int, warmup: int, budget: float | None = 
             out["errors"].append(f"HTTP {status}: {data[:300].decode('utf-8', 'replace')}")
             return out
         out["rows"] = rows
+    out["first"] = first          # the first call: ours keeps answers until the store changes
     n = runs
     if budget and first and first * runs > budget:
         n = max(5, int(budget / first))
@@ -848,23 +849,24 @@ def render(R: dict) -> str:
       f"of the whole HTTP request (keep-alive), {R['runs']} runs after {R['warmup']} warm-ups; a peer query not "
       f"answering within {R['peer_timeout']:.0f} s is skipped.")
     w("")
-    w("| query | kind | rows | ours median | ours p95 | peer median | peer p95 | ratio (peer/ours median) "
-      "| ≥ 10× | p95 target | met? |")
-    w("|---|---|---|---|---|---|---|---|---|---|---|")
+    w("| query | kind | rows | ours first call | ours median | ours p95 | peer median | peer p95 "
+      "| ratio (peer median / our first call) | ≥ 10× | p95 target | met? |")
+    w("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for name, r in R["queries"].items():
         o, pe = r["ours"], r.get("peer") or {}
         target = TARGET_P95_LOOKUP if r["kind"] == "lookup" else TARGET_P95_AGGREGATE
         p95_ok = "median" in o and o["p95"] < target and not o.get("errors")
+        base = o.get("first") or o.get("median")      # not the kept answer: the computation
         if "median" in pe:
-            ratio = pe["median"] / o["median"] if "median" in o else None
+            ratio = pe["median"] / base if "median" in o and base else None
             ratio_s = f"{ratio:,.0f}×" if ratio and ratio >= 10 else (f"{ratio:.1f}×" if ratio else "—")
             ratio_ok = bool(ratio and ratio >= TARGET_RATIO)
             peer_med, peer_p95 = ms(pe["median"]), ms(pe["p95"])
             if pe.get("reduced"):
                 peer_p95 += f" (n={pe['n']})"
         elif pe.get("skipped"):
-            ratio_s = f"> {R['peer_timeout'] / o['median']:,.0f}×" if "median" in o else "— (both too slow)"
-            ratio_ok = "median" in o and R["peer_timeout"] / o["median"] >= TARGET_RATIO
+            ratio_s = f"> {R['peer_timeout'] / base:,.0f}×" if "median" in o and base else "— (both too slow)"
+            ratio_ok = "median" in o and bool(base) and R["peer_timeout"] / base >= TARGET_RATIO
             peer_med, peer_p95 = f"> {R['peer_timeout']:.0f} s (skipped)", "—"
         else:
             ratio_s, ratio_ok, peer_med, peer_p95 = "— (peer failed)", False, "HTTP 400 (see notes)", "—"
@@ -874,7 +876,7 @@ def render(R: dict) -> str:
         met = "yes" if p95_ok and ratio_ok else "**no**"
         our_med = ms(o.get("median")) if "median" in o else \
             ("> 30 s (HTTP 503)" if any("503" in e for e in o.get("errors", [])) else "error")
-        w(f"| {name} | {r['kind']} | {rows} | {our_med} | {ms(o.get('p95'))} | {peer_med} | "
+        w(f"| {name} | {r['kind']} | {rows} | {ms(o.get('first'))} | {our_med} | {ms(o.get('p95'))} | {peer_med} | "
           f"{peer_p95} | {ratio_s} | {'yes' if ratio_ok else '**no**'} | < {ms(target)}: "
           f"{'yes' if p95_ok else '**no**'} | {met} |")
     w("")
@@ -1008,7 +1010,7 @@ def main(argv=None) -> int:
     if a.build_only:
         return 0
     from kg.graph import queries
-    from kg.graph.store import bind_values
+    from kg.graph.remote import bind_values
     saved = queries.saved_queries()
     names = [n for n in saved if not a.only or n in a.only.split(",")]
 
