@@ -270,8 +270,8 @@ def test_ctrl_c_summary_counts_exactly_what_is_stored(tmp_path):
     sources = sorted(ARTICLES.glob("*.txt"))
     n = 300
     for i in range(n):
-        (corpus / f"a{i:04d}.txt").write_text(sources[i % len(sources)].read_text(encoding="utf-8"),
-                                              encoding="utf-8")
+        (corpus / f"a{i:04d}.txt").write_text(sources[i % len(sources)].read_text(encoding="utf-8")
+                                              + f"\n\nالنسخة {i}\n", encoding="utf-8")     # each its own text
     store = tmp_path / "kg"
     proc = subprocess.Popen(TDKG + ["--store", str(store), "load", "--batch", "8", "--no-validate",
                                     str(corpus)], cwd=ROOT, stderr=subprocess.PIPE,
@@ -376,12 +376,14 @@ def test_a_reader_keeps_its_snapshot_while_a_load_runs(tmp_path):
     failed the load), then the whole load within seconds. The load succeeds."""
     corpus = _corpus(tmp_path / "corpus", 120)
     store = tmp_path / "kg"
-    cli("load", "--quiet", "--no-validate", ARTICLES, store=store, check=True)
+    # in another process: a store this process opened for writing keeps its POSIX lock until
+    # the object is collected, which in a long session may be never (the load below would wait)
+    run_tdkg("load", "--quiet", "--no-validate", ARTICLES, store=store, check=True)
     reader = Store(store, read_only=True)
     first = len(reader.named_graphs())
     load = subprocess.Popen(TDKG + ["--store", str(store), "load", "--quiet", "--batch", "8", "--no-validate",
                                     str(corpus)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
+                            text=True, env={**os.environ, "TDKG_LOCK_TIMEOUT": "120"})
     during = set()
     while load.poll() is None:
         during.add(len(reader.named_graphs()))
