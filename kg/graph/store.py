@@ -209,7 +209,7 @@ class BaseStore:
                 spellings[x][spelling] += 1
             labelled |= entities.labelled_in(nt)
         lines = [line for x in touched for line in entities.description(x, spellings[x], x in labelled)]
-        parts, inserts = [], []
+        parts = []
         for i in range(0, len(described), 500):
             values = " ".join(f"<{x}>" for x in described[i:i + 500])
             if self.keeps_merge:
@@ -218,11 +218,7 @@ class BaseStore:
                              f"{{ ?x ?p ?o }} FILTER(?h != <{ENTITY_GRAPH}>) }} }}")
             parts.append(f"DELETE {{ GRAPH <{ENTITY_GRAPH}> {{ ?x ?p ?o }} }} WHERE {{ VALUES ?x "
                          f"{{ {values} }} GRAPH <{ENTITY_GRAPH}> {{ ?x ?p ?o }} }}")
-        for i in range(0, len(lines), 1000):
-            body = "\n".join(lines[i:i + 1000])
-            inserts.append(f"INSERT DATA {{ GRAPH <{ENTITY_GRAPH}> {{\n{body}\n}} " +
-                           (f"{body}\n}}" if self.keeps_merge else "}"))
-        return parts, inserts
+        return parts, self._data("INSERT", ENTITY_GRAPH, lines)
 
     def _tally_writes(self, graphs: list[tuple[str, str]], leaving: list[str]) -> tuple[list[str], list[str]]:
         """The update operations that move the tallies of the items the write touches: those
@@ -249,15 +245,16 @@ class BaseStore:
     def _data_parts(self, graph: str, gone: list[str], added: list[str]) -> tuple[list[str], list[str]]:
         """DELETE DATA and INSERT DATA of exact triples in ``graph`` (and the merge): a tally
         moves by its count triples alone, with no pattern to evaluate in the transaction."""
-        parts = []
-        for verb, lines in (("DELETE", gone), ("INSERT", added)):
-            chunks = []
-            for i in range(0, len(lines), 1000):
-                body = "\n".join(lines[i:i + 1000])
-                chunks.append(f"{verb} DATA {{ GRAPH <{graph}> {{\n{body}\n}} " +
-                              (f"{body}\n}}" if self.keeps_merge else "}"))
-            parts.append(chunks)
-        return parts[0], parts[1]
+        return self._data("DELETE", graph, gone), self._data("INSERT", graph, added)
+
+    def _data(self, verb: str, graph: str, lines: list[str]) -> list[str]:
+        """``verb`` DATA operations for N-Triples lines of ``graph``, in the merge as well when the
+        store keeps it; 1,000 lines each (servers limit the size of one operation)."""
+        out = []
+        for i in range(0, len(lines), 1000):
+            body = "\n".join(lines[i:i + 1000])
+            out.append(f"{verb} DATA {{ GRAPH <{graph}> {{\n{body}\n}} " + (f"{body}\n}}" if self.keeps_merge else "}"))
+        return out
 
     def rebuild_tallies(self) -> None:
         """Count the tallies from scratch over the whole store (an upgrade; a repair)."""
