@@ -330,7 +330,8 @@ def test_a_second_load_waits_for_the_first(tmp_path):
     refused = start(ARTICLES / f"{ARTICLE_IDS[0]}.txt", TDKG_LOCK_TIMEOUT="0")
     second = start(ARTICLES)
     r_out, r_err = refused.communicate(timeout=120)
-    assert first.poll() is None, "the first load ended before the others opened the store; raise n"
+    assert first.poll() is None, ("the first load ended before the others opened the store; raise n",
+                                  first.returncode, "".join(seen)[-2000:], r_err)
     assert refused.returncode == 2 and "in use by another process" in r_err and "Traceback" not in r_err, r_err
     out, _ = first.communicate(timeout=120)
     s_out, s_err = second.communicate(timeout=120)

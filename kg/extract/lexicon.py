@@ -93,6 +93,9 @@ class CountryMention:
     iso2: str
     kind: str          # name | demonym | capital
     ambiguous: bool = False
+    #: the form is also an ordinary adjective ("مالي": financial), so a title before it
+    #: ("المدير المالي": the CFO) says nothing of a state
+    also_word: bool = False
 
 
 @lru_cache(maxsize=1)
@@ -113,8 +116,12 @@ def country_gazetteer() -> Gazetteer:
             for form in demonym_forms(base):
                 if fold(base) in risky or fold(form) in risky:
                     # تركي is also a given name and عماني could be of Amman: only التركي,
-                    # العمانية … count; مالي is also "financial" (and Mali's name): no form counts
-                    if fold(base) == fold(r["name_ar"]) or not fold(form).startswith("ال"):
+                    # العمانية … count alone; مالي is also "financial" (and Mali's name): no form
+                    # counts alone. The others count where the word before marks them
+                    # (kg.extract.mentions.analyse: "وزير تونسي", "الوفد المالي").
+                    also_word = fold(base) == fold(r["name_ar"])
+                    if also_word or not fold(form).startswith("ال"):
+                        g.add(form, CountryMention(iso, "demonym", True, also_word))
                         continue
                 g.add(form, CountryMention(iso, "demonym", False))
         for cap in split(r.get("capitals_ar", "")):

@@ -83,7 +83,7 @@ def analyse(text: str, index: int = 0) -> Sentence:
     office = words("words.tsv", "country_office")
     for m in find_all(s.tokens, lexicon.country_gazetteer()):
         mention = m.values[0]
-        if mention.ambiguous and not m.prefix and not s.tokens[m.start].fold.startswith("ال"):
+        if mention.ambiguous and not _marked_state(s, m, mention):
             continue
         if mention.kind == "capital" and s.tokens[m.start].fold in words("words.tsv", "not_place"):
             continue                    # "وبنوك البريد": banks, not Nuuk
@@ -97,6 +97,44 @@ def analyse(text: str, index: int = 0) -> Sentence:
             continue                    # "المدير القطري للوكالة": its country director
         s.countries.append((m, mention))
     return s
+
+
+def _marked_state(s: Sentence, m: Match, mention: CountryMention) -> bool:
+    """Whether a word that is a state's name only sometimes (``countries.tsv`` column
+    ``ambiguous``: مالي is also "financial", تونسي a family name) names the state here. Rules,
+    first that holds:
+
+    1. a name or capital with a clitic or the article: "ومالي", "بعمان";
+    2. after a delegation noun (``words.tsv`` class ``delegation``): "وفد مالي", "الوفد المالي";
+    3. a demonym after a title, unless the form is also an ordinary adjective: "وزير تونسي"
+       (not "المدير المالي", the CFO);
+    4. in a list with a state named plainly: "مالي، موريتانيا", "موريتانيا ومالي".
+
+    >>> [c.iso2 for _, c in analyse("وصل وفد مالي إلى نواكشوط").countries]
+    ['ML', 'MR']
+    >>> [c.iso2 for _, c in analyse("قال المدير المالي للشركة").countries]
+    []
+    """
+    toks = s.tokens
+    if mention.kind != "demonym" and (m.prefix or toks[m.start].fold.startswith("ال")):
+        return True
+    prev = m.start - 1
+    if prev >= 0 and toks[prev].is_word:
+        if any(stem in words("words.tsv", "delegation") for _, stem in readings(toks[prev].fold)):
+            return True
+        if mention.kind == "demonym" and not mention.also_word and any(
+                (t := s.match_at(j, phrases("people.tsv", "title"))) and t.end == m.start
+                for j in range(max(0, prev - 2), prev + 1)):
+            return True
+    plain = lambda c: not c.ambiguous                     # noqa: E731
+    if s.countries and plain(s.countries[-1][1]):
+        last = s.countries[-1][0]
+        if (last.end == m.start and m.prefix.startswith("و")) or \
+                (last.end == m.start - 1 and toks[last.end].text in "،,"):
+            return True
+    nxt = m.end + (1 if m.end < len(toks) and toks[m.end].text in "،," else 0)
+    after = match_at(toks, nxt, lexicon.country_gazetteer()) if nxt < len(toks) else None
+    return bool(after and plain(after.values[0]) and (nxt > m.end or after.prefix.startswith("و")))
 
 
 def is_locative(s: Sentence, m: Match) -> bool:
