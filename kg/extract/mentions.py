@@ -307,6 +307,8 @@ def _is_prepositional(tok: Token) -> bool:
 
 
 _VERB_DUAL_PLURAL = re.compile(r"^[وف]?[يت]\w{3,}(?:ان|ون)$")
+#: a clitic before a hamza-alef ("لإصدار", "بأن", "وبإطلاق"): a preposition and its noun
+_CLITIC_HAMZA = re.compile(r"^[وف]?[بلك][أإآ]")
 
 
 def _name_like(tok: Token, position: int, nxt: Token | None = None) -> bool:
@@ -326,8 +328,11 @@ def _name_like_word(text: str, f: str, is_word: bool, inside: bool, before_son: 
         return text in words("words.tsv", "given_name") and (inside or before_son)
     if f in words("words.tsv", "given_name"):
         return True
-    if f.startswith("لل"):
+    if f.startswith("لل") or _CLITIC_HAMZA.match(text):
         return False
+    if not inside and any(p in ("ب", "وب", "بال", "وبال") and stem.startswith("ال")
+                          for p, stem in readings(f)[1:]):
+        return False                # a prepositional phrase starts no name: "… بالمستوى المتقدم"
     # a lexicon word behind a clitic ("والاتصالات") is no name; "ك" aside: كاول is a name
     if f in reserved_stems() or any(stem in reserved_stems() for p, stem in readings(f)[1:]
                                     if len(stem) > 2 and not p.startswith("ك")):
