@@ -120,6 +120,16 @@ def test_planned_and_agreed_status():
     assert [a.status for a in follow_up.agreements] == ["agreed"]      # the follow-up is planned
 
 
+def test_a_plural_cue_settles_every_accord_named_before_and_digits_count():
+    """Three memoranda announced in a headline (its verb misspelt), then signed in the text:
+    all three are signed, not the first alone; "3 مذكرات" counts like "ثلاث مذكرات"."""
+    r = extract_text("البحرين وأمريكا توقان ثلاث مذكرات تفاهم\n\nووقعت البحرين وأمريكا أمس مذكرات تفاهم "
+                     "لتعزيز الأمن السيبراني.\n", "plural")
+    assert [(a.type, a.status) for a in r.agreements] == [("MemorandumOfUnderstanding", "signed")] * 3
+    r = extract_text("ووقعت مصر والأردن 3 مذكرات تفاهم في مجال البريد.\n", "digits")
+    assert len(r.agreements) == 3
+
+
 def test_several_accords_and_two_pairs():
     r = extract_text("وقعت مصر مذكرة تفاهم مع فلسطين في مجال البريد. كما وقعت مصر مذكرة تفاهم "
                      "مع الصومال في مجال التدريب.", "t4")

@@ -559,8 +559,13 @@ def _agreements(sents: list[Sentence], actors_in: dict, pair: list[str], home: s
                 anaphoric = False               # "للمذكرة التي وقعها …" after a "وثيقة تعاون"
             n = lexicon.values("cues.tsv", "dual").get(readings(first)[-1][1] if m.prefix else first, 1)
             numbers = lexicon.values("cues.tsv", "number")
-            if m.start > 0 and s.tokens[m.start - 1].fold in numbers:
-                n = numbers[s.tokens[m.start - 1].fold]
+            word_before = s.tokens[m.start - 1].fold if m.start > 0 else ""
+            if word_before in numbers:
+                n = numbers[word_before]
+            elif word_before.isdigit() and 2 <= int(word_before) <= 20:
+                n = int(word_before)                # "وقع الجانبان 3 مذكرات تفاهم"
+            elif n == 1 and readings(first)[-1][1] in lexicon.words("cues.tsv", "plural"):
+                n = 0                               # a plural, no number: all those named before
             ordinal = s.match_at(m.end, lexicon.phrases("cues.tsv", "ordinal")) if anaphoric else None
             cues.append((m.start, m.values[0], anaphoric, n, int(ordinal.values[0]) if ordinal else 0))
         status = _status(s)
@@ -586,7 +591,7 @@ def _agreements(sents: list[Sentence], actors_in: dict, pair: list[str], home: s
                 target = [_antecedent(ordinal, states, home, group, [a for a, _ in accords]) or last]
             else:
                 target = []
-                for part, count in _split(states, n, home, before):
+                for part, count in _split(states, max(n, 1), home, before):
                     key = frozenset(part)
                     # (an accord whose signing is planned right before its cue is never one already
                     # signed: "منذ أن وقعا الاتفاقية … في أوت 2003" and later "العمل جار من أجل توقيع
@@ -594,7 +599,7 @@ def _agreements(sents: list[Sentence], actors_in: dict, pair: list[str], home: s
                     same = [a for a, kk in accords if a.type == type_ and kk == key
                             and not (pos in planned_before and a.status == "signed")]
                     if same and len(same) >= count:
-                        target += same[:count]          # the accords named before ("مذكرتي تفاهم")
+                        target += same if n == 0 else same[:count]    # those named before ("مذكرتي تفاهم")
                     elif len(part) >= 2:
                         new = [Agreement(type_, status or "agreed") for _ in range(count)]
                         accords.extend((a, key) for a in new)
