@@ -44,11 +44,16 @@ def create_app(config: dict | None = None, store: BaseStore | None = None) -> Fl
     app.extensions["tdkg.store"] = store
     from .answers import Answers
     app.extensions["tdkg.answers"] = Answers()      # answers kept until the store changes
-    # query workers read snapshots of the folder: beside a writer in this process (updates) that
-    # is what RocksDB calls undefined, so an update-enabled server keeps its queries in threads
-    if app.config["QUERY_WORKERS"] and getattr(store, "path", None) and getattr(store, "read_only", False):
+    import threading
+    app.extensions["tdkg.update_lock"] = threading.Lock()      # updates run one at a time
+    # query workers (processes killed at the deadline) for an on-disk store: over the folder for a
+    # read-only store, over checkpoints of it for one this process writes (kg.graph.workers)
+    if app.config["QUERY_WORKERS"] and getattr(store, "path", None) and hasattr(store, "read_only"):
         from kg.graph.workers import QueryWorkers
-        app.extensions["tdkg.workers"] = QueryWorkers(store.path, app.config["QUERY_WORKERS"]).start()
+        writer = None if store.read_only else store
+        app.extensions["tdkg.workers"] = QueryWorkers(
+            store.path, app.config["QUERY_WORKERS"], writer=writer,
+            write_lock=app.extensions["tdkg.update_lock"]).start()
 
     from . import analysis, errors, health, page, protocol, saved, validation
     errors.register(app)

@@ -279,11 +279,18 @@ def _update(update: str, using: list[str], using_named: list[str]):
         raise ApiError(400, f"{str(e).replace('query', 'update', 1)}; the engine cannot take more, so it was not run")
     update = _with_dataset(update, using, using_named)
     from kg import validate as shacl
+    workers = current_app.extensions.get("tdkg.workers")
     with current_app.extensions.setdefault("tdkg.update_lock", threading.Lock()):
         try:
             report = store().guarded_update(update, shacl.validate, base_iri=request.base_url)
         except SyntaxError as e:
             raise ApiError(400, f"malformed update: {e}")
+        finally:
+            if workers is not None:       # the queries after this update read a checkpoint holding it
+                try:
+                    workers.refresh()
+                except Exception:         # noqa: BLE001 - the update stands; the next query retries
+                    current_app.logger.exception("no checkpoint for the query workers after an update")
     if report is not None:
         v = report.violations[0]
         raise ApiError(422, f"the update would break the shapes and was undone: {len(report.violations)} "

@@ -51,25 +51,79 @@ def test_workers_report_a_malformed_query_with_its_position(apps):
     assert "1:" in r.get_json()["error"]["message"]
 
 
-def test_an_update_enabled_server_keeps_queries_in_process_and_reads_its_writes(tmp_path):
-    """Workers read snapshots of the folder; beside a writer in the same process that is what
-    RocksDB leaves undefined, so an update-enabled app runs its queries in threads."""
+CURATED = "https://w3id.org/tdkg/resource/graph/curated/n"
+
+
+def _comment(text: str) -> str:
+    return (f"INSERT DATA {{ GRAPH <{CURATED}> {{ <https://w3id.org/tdkg/country/EG> "
+            f'<http://www.w3.org/2000/01/rdf-schema#comment> "{text}" }} }}')
+
+
+def _asks(client, text: str) -> bool:
+    r = client.get("/sparql", query_string={"query": f'ASK {{ ?s <http://www.w3.org/2000/01/rdf-schema#comment> '
+                                                     f'"{text}" }}'},
+                   headers={"Accept": "application/sparql-results+json"})
+    assert r.status_code == 200, r.data
+    return r.get_json()["boolean"]
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="reads child processes from /proc (Linux)")
+def test_an_update_enabled_server_runs_queries_in_workers_and_reads_its_writes(tmp_path):
+    """An update-enabled app (its store open for writing in this process) runs its queries in
+    worker processes too, over checkpoints of the store (kg.graph.workers): a query after an
+    update sees it, a runaway query is answered 503 and its worker killed (no CPU after the
+    503), and the server answers normal queries and updates afterwards."""
     from conftest import ARTICLES, cli
     from kg.graph.oxigraph import Store
     path = tmp_path / "kg"
     cli("load", "--quiet", "--no-validate", ARTICLES, store=path, check=True)
-    app = make_app(Store(path), ALLOW_UPDATE=True, QUERY_WORKERS=2)
-    assert "tdkg.workers" not in app.extensions
-    c = app.test_client()
-    ask = {"query": 'ASK { ?s <http://www.w3.org/2000/01/rdf-schema#comment> "checked" }'}
-    accept = {"Accept": "application/sparql-results+json"}
-    assert c.get("/sparql", query_string=ask, headers=accept).get_json()["boolean"] is False
-    r = c.post("/sparql", data={"update": "INSERT DATA { GRAPH <https://w3id.org/tdkg/resource/graph/curated/n> "
-                                          "{ <https://w3id.org/tdkg/country/EG> "
-                                          '<http://www.w3.org/2000/01/rdf-schema#comment> "checked" } }'},
-               headers={"Authorization": f"Bearer {UPDATE_TOKEN}"})
-    assert r.status_code == 204, r.data
-    assert c.get("/sparql", query_string=ask, headers=accept).get_json()["boolean"] is True
+    app = make_app(Store(path), ALLOW_UPDATE=True, QUERY_WORKERS=2, QUERY_TIMEOUT=3.0)
+    workers = app.extensions["tdkg.workers"]
+    try:
+        assert workers.checkpoints is not None, "an update-enabled server reads checkpoints"
+        c = app.test_client()
+        auth = {"Authorization": f"Bearer {UPDATE_TOKEN}"}
+        assert _asks(c, "checked") is False
+        assert c.post("/sparql", data={"update": _comment("checked")}, headers=auth).status_code == 204
+        assert _asks(c, "checked") is True                  # read-your-writes, through a worker
+
+        before = _children(os.getpid())
+        r = c.get("/sparql", query_string={"query": RUNAWAY})
+        assert r.status_code == 503 and "stopped" in r.get_json()["error"]["message"]
+        assert workers.killed == 1
+        time.sleep(1.0)
+        after = _children(os.getpid())
+        gone = set(before) - set(after)
+        assert gone, "the worker that ran the runaway query was killed"
+        busy = [p for p in after if p in before and after[p] - before[p] > 1.0]
+        assert not busy, f"a process still burns CPU after the 503: {busy}"
+
+        assert _asks(c, "checked") is True                  # a normal query still answers
+        assert c.post("/sparql", data={"update": _comment("again")}, headers=auth).status_code == 204
+        assert _asks(c, "again") is True                    # and sees the next update
+        assert len(workers.checkpoints.folders()) == 1, "checkpoints no query reads are deleted"
+    finally:
+        workers.close()
+    assert workers.checkpoints.folders() == []
+
+
+def test_a_query_sees_a_write_made_outside_the_update_path(tmp_path):
+    """A write to the store that did not come through the endpoint's update (no checkpoint was
+    taken for it): the next query finds the store's version moved and takes one itself."""
+    from conftest import ARTICLES, cli
+    from kg.graph.oxigraph import Store
+    path = tmp_path / "kg"
+    cli("load", "--quiet", "--no-validate", ARTICLES, store=path, check=True)
+    store = Store(path)
+    app = make_app(store, ALLOW_UPDATE=True, QUERY_WORKERS=1)
+    try:
+        c = app.test_client()
+        assert _asks(c, "direct") is False
+        store.replace_graphs([(CURATED, '<https://w3id.org/tdkg/country/EG> '
+                                        '<http://www.w3.org/2000/01/rdf-schema#comment> "direct" .')])
+        assert _asks(c, "direct") is True
+    finally:
+        app.extensions["tdkg.workers"].close()
 
 
 def _children(pid: int) -> dict[int, float]:
