@@ -40,6 +40,7 @@ def states(text):
     ("وزير تونسي يختتم زيارة", ["TN"]),
     ("وقال المدير المالي للشركة", []),                 # the CFO: مالي after a title is 'financial'
     ("وقال مستثمر تونسي", []),                         # no title, no delegation: a family name maybe
+    ("المنتدى الاقتصادي المغرب- اللوكسمبورغ", ["MA", "LU"]),   # a name written with the article
 ])
 def test_states_named(text, expected):
     assert states(text) == expected

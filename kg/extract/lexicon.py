@@ -107,11 +107,15 @@ def countries() -> dict[str, Country]:
 @lru_cache(maxsize=1)
 def country_gazetteer() -> Gazetteer:
     g = Gazetteer()
+    definite: list[tuple[str, str]] = []
     for r in records("countries.tsv"):
         iso = r["iso2"]
         risky = {fold(x) for x in split(r.get("ambiguous", "").replace(",", "|"))}
         for name in [r["name_ar"], *split(r.get("variants_ar", ""))]:
             g.add(name, CountryMention(iso, "name", fold(name) in risky))
+        definite += [(iso, name) for name in [r["name_ar"], *split(r.get("variants_ar", ""))]
+                     if " " not in fold(name) and not fold(name).startswith("ال") and len(fold(name)) >= 5
+                     and fold(name) not in risky]
         for base in split(r.get("demonyms_ar", "")):
             for form in demonym_forms(base):
                 if fold(base) in risky or fold(form) in risky:
@@ -126,6 +130,11 @@ def country_gazetteer() -> Gazetteer:
                 g.add(form, CountryMention(iso, "demonym", False))
         for cap in split(r.get("capitals_ar", "")):
             g.add(cap, CountryMention(iso, "capital", fold(cap) in risky))
+    for iso, name in definite:
+        # the article before a one-word name, as Maghreb pages write some ("اللوكسمبورغ",
+        # "الموزمبيق"), unless that is another entry already (السورية is the demonym)
+        if ("ال" + fold(name),) not in g.entries:
+            g.add("ال" + name, CountryMention(iso, "name"))
     return g
 
 
