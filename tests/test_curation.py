@@ -20,8 +20,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from rdflib import RDFS, Graph, URIRef
 
 from conftest import ARTICLES, ROOT, cli
+from kg.graph import vocab
 from kg.graph.oxigraph import Store
 
 TDR = "https://w3id.org/tdkg/resource/"
@@ -230,3 +232,52 @@ def test_a_violation_the_store_already_had_does_not_block_a_good_file(store, nod
     assert "already in the store without this file" in r.stderr and "tdo:status" in r.stderr
     bad = curated(tmp_path, "more", f"<{nodes.accord}> tdo:party topic:ai .\n")
     refused(store, bad, "tdo:party", "topic/ai")
+
+
+# ------------------------------------------------------------------ context more than two hops away
+
+
+BULLETIN = "https://example.org/bulletin/2024-03"
+REPORT = "https://example.org/onto#Bulletin"
+
+
+def test_a_guarded_update_sees_context_three_hops_away(store, nodes, tmp_path):
+    """An extracted accord also reported in a bulletin that a graph stored without the gate types
+    ex:Bulletin, a subclass of tdo:Article: that the accord's tdo:reportedIn is an article is
+    three hops from a date added to the accord (accord → bulletin → its class → the class's
+    superclass). The one context walk (BaseStore.context_of) goes every hop, so the guarded
+    update (the SPARQL endpoint's), a curated file and /validate all accept the date (two hops
+    refused it: 'tdo:reportedIn pointing to a tdo:Article'); a wrong date is still refused."""
+    s = Store(store)
+    s.replace_graphs([(TDR + "graph/curated/zz-bulletins",
+                       f"<{nodes.undated}> <{vocab.TDO}reportedIn> <{BULLETIN}> .\n"
+                       f"<{BULLETIN}> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{REPORT}> .\n"
+                       f"<{REPORT}> <{RDFS.subClassOf}> <{vocab.TDO}Article> .\n")])
+    from kg import validate as shacl
+    from kg.graph.vocab import PREFIXES as Q
+    graph = TDR + "graph/curated/dates"
+    good = f'INSERT DATA {{ GRAPH <{graph}> {{ <{nodes.undated}> tdo:date "2024-03-12"^^xsd:date }} }}'
+    ctx = s.context_of(Graph().parse(data=f'<{nodes.undated}> <https://w3id.org/tdkg/ontology#date> "x" .',
+                                     format="nt"))
+    assert (URIRef(REPORT), RDFS.subClassOf, URIRef(vocab.TDO + "Article")) in ctx
+    assert s.guarded_update(Q + good, shacl.validate) is None
+    assert values_of(s, nodes.undated, "tdo:date") == ["2024-03-12"]
+    bad = f'INSERT DATA {{ GRAPH <{graph}> {{ <{nodes.undated}> tdo:date "12/03/2024" }} }}'
+    report = s.guarded_update(Q + bad, shacl.validate)
+    assert report is not None and {v.path for v in report.violations} == {vocab.TDO + "date"}
+    assert values_of(s, nodes.undated, "tdo:date") == ["2024-03-12"]
+    del s
+    # a curated file doing the same, corrected once: validated with the same walk
+    f = curated(tmp_path, "dates", f'<{nodes.undated}> tdo:date "2024-03-13"^^xsd:date .\n')
+    stored(store, f)                                   # the same graph: the update's date replaced
+    assert values(store, nodes.undated, "tdo:date") == ["2024-03-13"]
+    # and /validate, over the store as it is
+    from conftest import make_app
+    client = make_app(Store(store, read_only=True)).test_client()
+    r = client.post("/validate", data=f.read_bytes(), headers={"Content-Type": "text/turtle",
+                                                                "Accept": "application/json"})
+    assert r.status_code == 200 and r.get_json()["conforms"] is True, r.data
+
+
+def values_of(s: Store, subject: str, p: str) -> list[str]:
+    return [r["o"] for r in s.select(f"SELECT ?o WHERE {{ <{subject}> {p} ?o }} ORDER BY ?o")]

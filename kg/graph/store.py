@@ -312,7 +312,9 @@ class BaseStore:
 
     def guarded_update(self, sparql: str, check, base_iri: str | None = None) -> object | None:
         """Run a user's update, then ``check(graph, context=…)`` each named graph it changed, in
-        the context of what the store says about the nodes it names.
+        the context the store gives the nodes it names once the update is written
+        (:meth:`context_of`: every hop out, the graph's previous version left out, the entity
+        graph's labels as the write leaves them).
 
         The update may write only named graphs, named by IRI (no ``GRAPH ?g``, no writes to
         the default graph, which tdkg keeps as the merge, nor to the entity and reference
@@ -332,7 +334,8 @@ class BaseStore:
         for g in graphs:
             if after[g].strip() and after[g] != before.get(g):
                 data = Graph().parse(data=after[g], format="nt")
-                report = check(data, context=self.context_of(data))
+                # the store as the write leaves it: the graph's new contents in place of its old
+                report = check(data, context=self.context_of(data, skip=g, replacing=data))
                 if not report.conforms:
                     failed = report
                     break
@@ -364,29 +367,62 @@ class BaseStore:
         rows = self.select("SELECT ?g ?h WHERE { GRAPH ?g { ?a a tdo:Article ; tdo:sha256 ?h } }")
         return {r["g"]: r["h"] for r in rows}
 
-    def context_of(self, data: Graph, hops: int = 2) -> Graph:
-        """What the store says about the IRIs ``data`` refers to (outside the reference graph),
-        and about the IRIs that says something of, ``hops`` steps out: the context a user's
-        file is validated in. Two hops reach what our shapes look at (an accord's party, and
-        that party's class)."""
+    def context_of(self, data: Graph, skip: str | None = None, replacing: Graph | None = None) -> Graph:
+        """What the store says about the IRIs ``data`` names, and about the IRIs that says
+        something of, every hop out until nothing new is reached: the context a user's RDF is
+        validated in (``/validate``, a guarded update, a curated file: one walk for all three).
+
+        The store's links run one way (accord → article → actor → country), so the walk ends
+        after a few hops (at most :data:`CONTEXT_MAX_HOPS`). It reads every named graph but the
+        derived ones (:data:`DERIVED_GRAPHS`: reference data the gate has from the package,
+        tallies, the store's own marks, the entity graph) and ``skip``. The entity graph's
+        descriptions of the entities reached are added as they will be once ``replacing`` is
+        stored as graph ``skip`` (``replacing`` None: as the stored graphs give them), so an
+        entity's label is the one the write will leave it: a curated ``rdfs:label`` replaces
+        the label the articles' spellings give."""
+        excluded = ", ".join(f"<{g}>" for g in ((skip,) if skip else ()) + DERIVED_GRAPHS)
         ctx = Graph()
         seen: set = set()
-        frontier = {n for n in set(data.subjects()) | set(data.objects())
-                    if isinstance(n, URIRef) and ">" not in str(n)}
-        for _ in range(hops):
-            iris = sorted(frontier - seen, key=str)
-            seen |= frontier
-            if not iris:
+        frontier = _walkable(set(data.subjects()) | set(data.objects()))
+        for _ in range(CONTEXT_MAX_HOPS):
+            todo = sorted(frontier - seen, key=str)
+            if not todo:
                 break
+            seen |= set(todo)
             step = Graph()
-            for i in range(0, len(iris), 200):
-                values = " ".join(f"<{n}>" for n in iris[i:i + 200])
-                q = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} " \
-                    f"FILTER(?g != <{REFERENCE_GRAPH}>) }}"
-                step.parse(data=self._construct(q), format="nt")
+            for i in range(0, len(todo), 200):
+                values = " ".join(f"<{n}>" for n in todo[i:i + 200])
+                step.parse(data=self._construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} "
+                                                f"GRAPH ?g {{ ?s ?p ?o }} FILTER(?g NOT IN ({excluded})) }}"),
+                           format="nt")
             ctx += step
-            frontier = {o for o in step.objects() if isinstance(o, URIRef) and ">" not in str(o)}
+            frontier = _walkable(set(step.objects()))
+        described = sorted({str(n) for n in seen if str(n).startswith(entities.ENTITY_PREFIXES)})
+        for line in self._entity_lines(described, replacing, skip):
+            ctx.parse(data=line, format="nt")
         return ctx
+
+    def _entity_lines(self, iris: list[str], data: Graph | None, graph: str | None) -> list[str]:
+        """The entity graph's lines for these entities once ``data`` replaced named graph
+        ``graph``: the spellings and curated labels of the other graphs, and ``data``'s own
+        (no ``data``: as the stored graphs give them)."""
+        if not iris:
+            return []
+        leaving = [graph] if graph else []
+        spellings: dict[str, Counter] = {x: Counter() for x in iris}
+        labelled: set[str] = set()
+        for i in range(0, len(iris), 500):
+            chunk = iris[i:i + 500]
+            for r in self.select(entities.spellings_query(chunk, leaving)):
+                spellings[r["x"]][r["s"]] += int(r["n"])
+            labelled |= {r["x"] for r in self.select(entities.curated_labels_query(chunk, leaving))}
+        if data is not None:
+            nt = data.serialize(format="nt")
+            for x, spelling in entities.spellings_in(nt):
+                if x in spellings:
+                    spellings[x][spelling] += 1
+            labelled |= entities.labelled_in(nt)
+        return [line for x in iris for line in entities.description(x, spellings[x], x in labelled)]
 
     def graph_ntriples(self, iri: str) -> set[str]:
         """The triples of one named graph as a set of N-Triples lines (for comparisons)."""
@@ -449,6 +485,17 @@ class UpdateRefused(SyntaxError):
 
 
 OWN_GRAPHS = (REFERENCE_GRAPH, ENTITY_GRAPH, STORE_GRAPH, TALLY_GRAPH)
+#: The graphs :meth:`BaseStore.context_of` does not read: derived from the others (the entity
+#: graph's descriptions it recomputes), or given to the gate by the package (ontology, topics,
+#: countries).
+DERIVED_GRAPHS = (REFERENCE_GRAPH, STORE_GRAPH, TALLY_GRAPH, ENTITY_GRAPH)
+#: A bound on the context walk, never reached by the store's one-way links.
+CONTEXT_MAX_HOPS = 50
+
+
+def _walkable(nodes) -> set:
+    """The IRIs among ``nodes`` that can stand in a query's VALUES."""
+    return {n for n in nodes if isinstance(n, URIRef) and ">" not in str(n) and " " not in str(n)}
 EVERY_GRAPH = "*"          # in written_graphs: CLEAR/DROP ALL or NAMED, every stored graph
 
 

@@ -19,19 +19,11 @@ it is validated with the context the store will give its nodes after that write:
 """
 from __future__ import annotations
 
-from rdflib import Graph, URIRef
+from rdflib import Graph
 
-from ..graph import entities, vocab
-from ..graph import oxigraph as ox
+from ..graph.store import DERIVED_GRAPHS
 from .gate import validate
 from .report import Report
-
-#: The store's graphs a curated file's context leaves out: derived from the others, or
-#: given to the gate by the package (ontology, topics, countries).
-DERIVED_GRAPHS = tuple(g for g in (vocab.REFERENCE_GRAPH, vocab.STORE_GRAPH,
-                                   getattr(vocab, "TALLY_GRAPH", None), vocab.ENTITY_GRAPH) if g)
-MAX_HOPS = 50            # a bound on the walk, never reached by the store's one-way links
-CHUNK = 200              # IRIs per query
 
 
 def validate_curated(store, data: Graph, graph: str, lang: str = "en") -> Report:
@@ -94,68 +86,13 @@ def _others(store, finding, graph: str, data: Graph) -> str:
 def context_after(store, data: Graph, graph: str) -> Graph:
     """What the store will say about the nodes ``data`` reaches, once ``data`` has replaced
     named graph ``graph``: without that graph's previous version, every hop out, and the
-    entity graph's descriptions recomputed (see the module docstring)."""
+    entity graph's descriptions recomputed (:meth:`kg.graph.store.BaseStore.context_of`, the
+    walk ``/validate`` and guarded updates use too)."""
     return _context(store, data, skip=graph, replacing=data)
 
 
 def _context(store, data: Graph, skip: str | None, replacing: Graph | None) -> Graph:
-    """The store's triples about the IRIs ``data`` names and every hop out, outside the derived
-    graphs and ``skip``; the entity graph's lines for the entities reached, as they will be
-    when ``replacing`` is stored in place of ``skip`` (``None``: as they are)."""
-    graphs = ", ".join(f"<{g}>" for g in ((skip,) if skip else ()) + DERIVED_GRAPHS)
-    ctx = Graph()
-    seen: set[URIRef] = set()
-    frontier = _iris(set(data.subjects()) | set(data.objects()))
-    for _ in range(MAX_HOPS):
-        todo = sorted(frontier - seen, key=str)
-        if not todo:
-            break
-        seen |= set(todo)
-        step = Graph()
-        for i in range(0, len(todo), CHUNK):
-            values = " ".join(f"<{n}>" for n in todo[i:i + CHUNK])
-            step.parse(data=_construct(store, f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} "
-                                              f"GRAPH ?g {{ ?s ?p ?o }} FILTER(?g NOT IN ({graphs})) }}"),
-                       format="nt")
-        ctx += step
-        frontier = _iris(set(step.objects()))
-    described = sorted({str(n) for n in seen if str(n).startswith(entities.ENTITY_PREFIXES)})
-    for line in _entity_descriptions(store, described, replacing, skip):
-        ctx.parse(data=line, format="nt")
-    return ctx
-
-
-def _iris(nodes) -> set[URIRef]:
-    return {n for n in nodes if isinstance(n, URIRef) and ">" not in str(n) and " " not in str(n)}
-
-
-def _construct(store, sparql: str) -> str:
-    """A CONSTRUCT's triples as N-Triples text (any backend: their results are pyoxigraph's)."""
-    return ox.serialize(store.query(sparql), ox.RdfFormat.N_TRIPLES).decode("utf-8")
-
-
-def _entity_descriptions(store, iris: list[str], data: Graph | None, graph: str | None) -> list[str]:
-    """The entity graph's lines for these entities once ``data`` replaced ``graph``: the
-    spellings and curated labels of the other graphs, and the file's own (no data: as the
-    stored graphs give them)."""
-    from collections import Counter
-    if not iris:
-        return []
-    leaving = [graph] if graph else []
-    spellings: dict[str, Counter] = {x: Counter() for x in iris}
-    labelled: set[str] = set()
-    for i in range(0, len(iris), 500):
-        chunk = iris[i:i + 500]
-        for r in store.select(entities.spellings_query(chunk, leaving)):
-            spellings[r["x"]][r["s"]] += int(r["n"])
-        labelled |= {r["x"] for r in store.select(entities.curated_labels_query(chunk, leaving))}
-    if data is not None:
-        nt = data.serialize(format="nt")
-        for x, spelling in entities.spellings_in(nt):
-            if x in spellings:
-                spellings[x][spelling] += 1
-        labelled |= entities.labelled_in(nt)
-    return [line for x in iris for line in entities.description(x, spellings[x], x in labelled)]
+    return store.context_of(data, skip=skip, replacing=replacing)
 
 
 def describe_finding(finding, source=None) -> str:
