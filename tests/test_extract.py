@@ -306,6 +306,8 @@ def test_an_unnamed_source_is_never_a_person(source):
     # a clitic before a hamza-alef is a preposition and its noun, never part of a name
     ("وصرح المهندس عمرو بدوي بأن توقيع مذكرة التفاهم يندرج في إطار السياسة العامة.", ["عمرو بدوي"]),
     ("يستقبل رئيس البريد المصري سفير سنغافورة في القاهرة لإصدار طابع بريد مشترك.", []),
+    # a hyphen inside a name, without spaces, joins its parts
+    ("ناقش لي جونغ-هو، وزير العلوم في كوريا الجنوبية، التعاون مع السعودية.", ["لي جونغ-هو"]),
 ])
 def test_a_name_ends_before_the_verb_or_time_word_that_follows_it(sentence, names):
     """News verbs (يشهد، سيلتقي), verbal nouns (دعوة) and time words (الأسبوع) are never part of a name."""

@@ -382,6 +382,10 @@ def _name_run(s: Sentence, i: int, max_len: int = 4) -> int:
             j += 2
             max_len += 1
             continue
+        if j > i and t.text == "-" and j + 1 < len(toks) and toks[j - 1].end == t.start \
+                and toks[j + 1].start == t.end and toks[j + 1].is_word and not country_at(s, j + 1):
+            j += 2                            # a hyphenated name: "لي جونغ-هو", "دورين بوغدان-مارتن"
+            continue
         if not _name_like(t, j - i, toks[j + 1] if j + 1 < len(toks) else None):
             # "إياد الخطيب وزير …", "أمل الفلاح السغروشني،": a family name with ال closes a name
             if j > i:
