@@ -308,6 +308,9 @@ def test_an_unnamed_source_is_never_a_person(source):
     ("يستقبل رئيس البريد المصري سفير سنغافورة في القاهرة لإصدار طابع بريد مشترك.", []),
     # a hyphen inside a name, without spaces, joins its parts
     ("ناقش لي جونغ-هو، وزير العلوم في كوريا الجنوبية، التعاون مع السعودية.", ["لي جونغ-هو"]),
+    # a news verb after a role is no name; a name that reads as ب + a verb still is one
+    ("رئيس هيئة تنظيم الاتصالات الراديوية الإيرانية يعرض حصيلة مشاركته في القمة.", []),
+    ("بحضور رئيس مكتب تمثيل ليتوانيا لدى فلسطين بيتراس فينكايتيس.", ["بيتراس فينكايتيس"]),
 ])
 def test_a_name_ends_before_the_verb_or_time_word_that_follows_it(sentence, names):
     """News verbs (يشهد، سيلتقي), verbal nouns (دعوة) and time words (الأسبوع) are never part of a name."""

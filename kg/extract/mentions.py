@@ -330,6 +330,9 @@ def _name_like_word(text: str, f: str, is_word: bool, inside: bool, before_son: 
         return True
     if f.startswith("لل") or _CLITIC_HAMZA.match(text):
         return False
+    verbs = words("words.tsv", "news_verb")
+    if f in verbs or (f[:1] in "وف" and f[1:] in verbs):
+        return False                # "رئيس الهيئة الإيرانية يعرض حصيلة مشاركته"
     if not inside and any(p in ("ب", "وب", "بال", "وبال") and stem.startswith("ال")
                           for p, stem in readings(f)[1:]):
         return False                # a prepositional phrase starts no name: "… بالمستوى المتقدم"
