@@ -223,6 +223,17 @@ def test_the_agency_signing_the_dateline_names_the_home_state():
     assert dict((p.label, p.country) for p in r.persons)["سامي سميرات"] == "JO"
 
 
+@pytest.mark.parametrize("masthead", ["وكالة مهر للأنباء", "مهر للأنباء", "وكالة تسنيم الدولية للأنباء"])
+def test_a_national_agency_on_the_masthead_tells_the_home_state(masthead):
+    """Both states named once: the Iranian agency's masthead makes Iran the home (and the
+    minister Iranian); another state's agency, whose state the story never names, does not."""
+    body = ("\nالرئيسية | سياسة | اقتصاد\nوزير الاتصالات يلتقي سفير اليابان\nبحث وزير الاتصالات "
+            "عيسى زارع بور مع سفير اليابان لدى إيران تعزيز التعاون بين البلدين في مجال الذكاء الاصطناعي.")
+    r = extract_text(masthead + body, "t16")
+    assert r.home == "IR" and [(p.label, p.country) for p in r.persons] == [("عيسى زارع بور", "IR")]
+    assert extract_text("بيرناما" + body, "t16").home != "MY"
+
+
 def test_a_ministry_site_that_never_names_its_state_still_tells_it():
     text = ("وزارة الاقتصاد الرقمي والريادة\nالرئيسية | الأخبار | الخدمات\n"
             "التقى الوزير الدكتور يزن الشديفات اليوم سفير جمهورية كوريا لدى المملكة، وبحث الجانبان "
