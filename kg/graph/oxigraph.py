@@ -169,10 +169,16 @@ class Store(BaseStore):
     def __repr__(self) -> str:
         return f"Store({self.path!r})"
 
-    def __del__(self):
-        where = getattr(self, "_writing", None)
+    def close(self) -> None:
+        """Release the store now, RocksDB's lock with it, not when the object is collected
+        (a Store left in a reference cycle keeps its folder locked for this process)."""
+        self._db = None
+        where, self._writing = getattr(self, "_writing", None), None
         if where and _WRITING_HERE.get(where):
             _WRITING_HERE[where] -= 1
+
+    def __del__(self):
+        self.close()
 
     def query(self, sparql: str, substitutions: dict | None = None,
               default_graph: list[str] | None = None, named_graphs: list[str] | None = None,
