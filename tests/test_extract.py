@@ -589,3 +589,40 @@ def test_a_title_of_two_words_goes_on_in_a_role_though_its_first_word_is_a_name(
     ("الأمين" is also a given name)."""
     got = find_persons(analyse("وحضرت السيدة نور عائشة كمال، نائبة الأمين العام للوزارة الماليزية للعلوم، اللقاء."))
     assert [(p.label, p.country) for p in got] == [("نور عائشة كمال", "MY")]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # a surname alone, with an honorific and a role in apposition, is a person of its own
+    ("كما التقينا على هامش الاجتماع بالسيد محمدوف، نائب وزير الاتصالات في جمهورية أذربيجان. "
+     "وأضاف أنه تحدث بعد ذلك مع نائب وزير الاتصالات في جنوب أفريقيا، السيد فليمون.",
+     [("محمدوف", "AZ"), ("فليمون", "ZA")]),
+    # a compound given name goes on through its definite second word
+    ("وقال مساعد أمين عام غرفة جدة المهندس محيي الدين يحيى حكمي: إن الملتقى مهم للبلدين مصر والسعودية.",
+     [("محيي الدين يحيى حكمي", "SA")]),
+    # the chargé d'affaires is a title; a brand right after a title is in the role, its state the holder's
+    ("بحث وزير الاتصالات السوري، إياد الخطيب، مع القائم بالأعمال الصيني لدى دمشق، يانج شو، سبل التعاون.",
+     [("إياد الخطيب", "SY"), ("يانج شو", "CN")]),
+    ("ونقل البيان عن رئيس هواوي، غوو بينغ، قوله إنه سعيد بتوقيع العقد مع روسيا.", [("غوو بينغ", "CN")]),
+    ("وقال مدير مايكروسوفت مصر أحمد سامي إن الشركة ستستثمر في مصر والأردن.", [("أحمد سامي", "EG")]),
+])
+def test_people_of_real_pages(sentence, expected):
+    r = extract_text(sentence, "t17")
+    assert [(p.label, p.country) for p in r.persons] == expected
+
+
+def test_a_lone_given_name_is_no_person():
+    r = extract_text("وقال مساعد أمين عام الغرفة المهندس حسام: إن الملتقى مهم لمصر والسعودية.", "t18")
+    assert r.persons == []
+
+
+def test_a_city_closing_a_bodys_name_gives_its_state():
+    r = extract_text("وقال مساعد أمين عام غرفة جدة المهندس محيي الدين يحيى حكمي: إن الملتقى مهم "
+                     "لمصر والسعودية.", "t18")
+    assert [(o.label, o.country) for o in r.organizations] == [("غرفة جدة", "SA")]
+
+
+def test_an_accord_made_definite_by_its_noun_is_the_one_just_signed():
+    """"اتفاقية التعاون" after a signed "مذكرة تعاون": the same accord, not a second one."""
+    r = extract_text("وقعت مؤسسة البريد السعودي مذكرة تعاون مع البريد التركي. وتهدف اتفاقية التعاون "
+                     "إلى تعزيز التعاون الثنائي بين البلدين.", "t19")
+    assert [(a.type, a.status) for a in r.agreements] == [("MemorandumOfUnderstanding", "signed")]

@@ -28,7 +28,7 @@ from .cleaning import Cleaned, clean
 from .lexicon import Gazetteer, agency_gazetteer, countries, place_gazetteer, state_of
 from .matching import find_all, match_at
 from .mentions import (OrgMention, PersonMention, Sentence, analyse, country_at, find_organizations, find_persons,
-                       find_places, find_topics, is_locative, locates_place,
+                       find_places, find_topics, is_definite, is_locative, locates_place,
                        marked_states, states_named)
 from .text import bare, readings
 from .records import Agreement, ArticleRecords, Engagement, Organization, Person, Place
@@ -187,7 +187,7 @@ def _resolve_persons(mentions: list[tuple[Sentence, PersonMention]]):
                           or len(words) >= 3 and q.key.split()[:len(words)] == words)]
             if len(tails) == 1:
                 p = tails[0]
-            elif pm.single or tails:
+            elif pm.single and not _lone_surname(pm) or tails:
                 continue                       # a lone surname nobody carries, or ambiguous
             else:
                 p = by_key[key] = Person(key, pm.label)
@@ -202,6 +202,12 @@ def _resolve_persons(mentions: list[tuple[Sentence, PersonMention]]):
         person_of[(s.index, pm.start)] = p
     persons = sorted(by_key.values(), key=lambda p: p.sentences[0])
     return persons, person_of
+
+
+def _lone_surname(pm: PersonMention) -> bool:
+    """A one-word mention that is a person of its own: a family name with a role in apposition
+    ("بالسيد محمدوف، نائب وزير الاتصالات"), not a given name alone ("حسام") nor a fragment."""
+    return bool(pm.role) and len(fold(pm.label)) >= 3 and fold(pm.label) not in lexicon.words("words.tsv", "given_name")
 
 
 def _resolve_orgs(mentions: list[tuple[Sentence, OrgMention]], sents: list[Sentence]):
@@ -551,6 +557,10 @@ def _agreements(sents: list[Sentence], actors_in: dict, pair: list[str], home: s
                 continue                        # "في إطار اتفاقيات اتحاد البريد": the frame
             first = s.tokens[m.start].fold
             last_word = s.tokens[m.end - 1].fold if m.end - m.start > 1 else readings(first)[-1][1]
+            if m.end - m.start == 1 and m.end < len(s.tokens) and is_definite(s.tokens[m.end]) \
+                    and not last_word.startswith("ال"):
+                last_word = s.tokens[m.end].fold    # "وتهدف اتفاقية التعاون إلى …": made definite by
+                #                                     the noun it governs, the accord just named
             # "المذكرة", "مذكرة التفاهم", "البرنامج التنفيذي": the accord already named
             anaphoric = (last_word.startswith("ال") and (m.end - m.start == 1 or not own_states)) \
                 or _annex(s, m.end)

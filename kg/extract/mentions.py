@@ -269,7 +269,7 @@ def find_places(s: Sentence) -> list[PlaceMention]:
                                   and toks[k - 1].fold in words("words.tsv", "prep_in")):
             continue
         nxt = toks[k + 1]
-        if _is_definite(nxt) and nxt.fold not in words("words.tsv", "time") and not _is_prepositional(nxt):
+        if is_definite(nxt) and nxt.fold not in words("words.tsv", "time") and not _is_prepositional(nxt):
             out.append(PlaceMention(word + " " + nxt.text, None, k))
     return out
 
@@ -289,7 +289,7 @@ class PersonMention:
     single: bool = False           # a one-word (surname) mention, to be linked to a full name
 
 
-def _is_definite(tok: Token) -> bool:
+def is_definite(tok: Token) -> bool:
     """A definite noun, alone or after و/ل ('الاتصالات', 'وتكنولوجيا' is not, 'للتكنولوجيا' is).
 
     Relative pronouns (الذي، التي) look definite but end a name.
@@ -340,6 +340,8 @@ def _name_like_word(text: str, f: str, is_word: bool, inside: bool, before_son: 
     if f in reserved_stems() or any(stem in reserved_stems() for p, stem in readings(f)[1:]
                                     if len(stem) > 2 and not p.startswith("ك")):
         return False
+    if f in words("words.tsv", "compound_tail"):
+        return inside                # "محيي الدين يحيى حكمي", "نصر الله"
     if f.startswith("ال") and not text.startswith(("أل", "إل")):
         # family names like المصري are demonyms (reserved); السعدني, الحسيني may close a name
         # (ألبرتو, إلهام: a hamza marks no article)
@@ -400,7 +402,7 @@ def _name_run(s: Sentence, i: int, max_len: int = 4) -> int:
             break
         j += 1
     # "عمرو طلعت أهمية اللقاء": a third word followed by a definite noun is the next phrase
-    if j - i >= 3 and j < len(toks) and toks[j].is_word and _is_definite(toks[j]) \
+    if j - i >= 3 and j < len(toks) and toks[j].is_word and is_definite(toks[j]) \
             and toks[j - 1].fold not in words("words.tsv", "given_name") \
             and toks[j].fold not in words("words.tsv", "time") and toks[i].fold not in words("words.tsv", "name_join") \
             and toks[j - 2].fold not in words("words.tsv", "name_join") \
@@ -465,7 +467,7 @@ def _parse_role(s: Sentence, i: int) -> tuple[int, str | None, list[int]]:
     m = s.match_at(i, titles)
     if not m:
         return i, None, []
-    j, country, orgs, after_lada, later = m.end, None, [], False, None
+    j, country, orgs, after_lada, later, of_brand = m.end, None, [], False, None, None
     while j < len(toks):
         t = toks[j]
         if not t.is_word:
@@ -484,6 +486,10 @@ def _parse_role(s: Sentence, i: int) -> tuple[int, str | None, list[int]]:
             continue
         if t.fold in words("words.tsv", "given_name") or s.match_at(j, phrases("people.tsv", "honorific")):
             break
+        brand = s.match_at(j, lexicon.company_gazetteer()) if j == m.end else None
+        if brand and brand.prefix in ("", "ل"):
+            j, of_brand = brand.end, brand.values[0]   # "رئيس هواوي، غوو بينغ": Huawei's state, unless
+            continue                                   # the role names one ("مدير مايكروسوفت مصر")
         c = country_at(s, j)
         if c:
             cm, cmention = c
@@ -495,7 +501,7 @@ def _parse_role(s: Sentence, i: int) -> tuple[int, str | None, list[int]]:
             # a role ends at its state ("وزير الاتصالات السوري"), unless "لدى" or an
             # adjective follows ("سفير إيران لدى روسيا", "الصندوق الأردني للريادة",
             # "الإيطالي المكلف بالابتكار")
-            if not (j < len(toks) and (toks[j].fold in words("words.tsv", "prep_at") or _is_definite(toks[j])
+            if not (j < len(toks) and (toks[j].fold in words("words.tsv", "prep_at") or is_definite(toks[j])
                                        or cmention.kind == "demonym" and _is_prepositional(toks[j])
                                        or toks[j].fold in words("words.tsv", "prep_in") and country_at(s, j + 1))):
                 break                           # ("سفير المملكة المتحدة في لبنان" goes on)
@@ -507,7 +513,7 @@ def _parse_role(s: Sentence, i: int) -> tuple[int, str | None, list[int]]:
             j += 1
             continue
         if t.fold in words("words.tsv", "prep_in") and (country_at(s, j + 1) or country_at(s, j + 2)
-                               or j + 1 < len(toks) and _is_definite(toks[j + 1])):
+                               or j + 1 < len(toks) and is_definite(toks[j + 1])):
             j += 1
             continue
         tm = s.match_at(j, titles)
@@ -520,7 +526,7 @@ def _parse_role(s: Sentence, i: int) -> tuple[int, str | None, list[int]]:
             brand = s.match_at(j, lexicon.company_gazetteer())
             j = brand.end if brand else j             # "… لشركة تورك تيليكوم أوميت أونال"
             continue
-        if _is_definite(t) or (_is_prepositional(t) and j > m.end and _is_definite(toks[j - 1])):
+        if is_definite(t) or (_is_prepositional(t) and j > m.end and is_definite(toks[j - 1])):
             j += 1
             continue
         # an idafa chain: up to two indefinite nouns, then a definite noun, a state or a quote;
@@ -528,20 +534,19 @@ def _parse_role(s: Sentence, i: int) -> tuple[int, str | None, list[int]]:
         if j == m.end and m.end - m.start == 1 and toks[m.start].fold.startswith(("ال", "وال")):
             break
         k = j
-        while k < len(toks) and k - j < 2 and toks[k].is_word and not _is_definite(toks[k]) \
+        while k < len(toks) and k - j < 2 and toks[k].is_word and not is_definite(toks[k]) \
                 and not country_at(s, k) and not _is_prepositional(toks[k]) \
                 and toks[k].fold not in words("words.tsv", "function") \
                 and toks[k].fold not in words("words.tsv", "given_name"):
             k += 1
         if k > j and k < len(toks) and (country_at(s, k) or toks[k].text in QUOTES_OPEN or (
-                toks[k].is_word and _is_definite(toks[k]) and not readings(toks[k].fold)[-1][0].startswith("و")
+                toks[k].is_word and is_definite(toks[k]) and not readings(toks[k].fold)[-1][0].startswith("و")
                 and not toks[k].fold.startswith("و"))):
             j = k
             continue
         break
     # "وكيل الدولة لدى رئاسة مجلس الوزراء الإيطالي": no state before لدى, the one after
-    return j, country or later, orgs
-    return j, country, orgs
+    return j, country or later or of_brand, orgs
 
 
 def _closes_with_demonym(s: Sentence, end: int) -> bool:
@@ -679,7 +684,7 @@ def find_persons(s: Sentence) -> list[PersonMention]:
                 hon = s.match_at(k + 1, phrases("people.tsv", "honorific"))
                 k2 = _skip_honorifics(s, k + 1) if hon and not hon.prefix else k + 1   # not "والدكتور", "بالسيد"
                 end2 = _name_run(s, k2)
-                if end2 - k2 >= 2 and (end2 == len(toks) or toks[end2].text in "،.؛"):
+                if (end2 - k2 >= 2 or hon and end2 - k2 == 1) and (end2 == len(toks) or toks[end2].text in "،.؛"):
                     k, end = k2, end2
             if end - k >= 2 or (end - k == 1 and k > end_role):
                 pm = add(k, end, _role_label(s, i, end_role), country, orgs)
@@ -831,7 +836,7 @@ def _org_name_end(s: Sentence, j: int, limit: int) -> tuple[int, str | None]:
                 # "الهيئة السعودية للبيانات والذكاء الاصطناعي" goes on after its demonym
                 country = country or c[1].iso2
                 j = c[0].end
-                if j < len(toks) and toks[j].is_word and _is_definite(toks[j]) \
+                if j < len(toks) and toks[j].is_word and is_definite(toks[j]) \
                         and any(p in ("ل", "لل") for p, _ in readings(toks[j].fold)[1:]):
                     continue
                 return j, country
@@ -845,23 +850,23 @@ def _org_name_end(s: Sentence, j: int, limit: int) -> tuple[int, str | None]:
             break                                     # "… المعلومات المهندس أسامة": a person next
         if t.fold in words("words.tsv", "time") or t.fold in words("words.tsv", "affiliated"):
             break                                     # "… المعلومات اليوم الاثنين", "… التابعة لـ"
-        if j > start and _is_definite(t) and any(
+        if j > start and is_definite(t) and any(
                 p in ("ل", "لل") and stem in {x.fold for x in toks[start:j]} or stem.removeprefix("ال") in
                 {x.fold.removeprefix("ال").removeprefix("وال") for x in toks[start:j]}
                 for p, stem in readings(t.fold)[1:] if p in ("ل", "لل")):
             break                                     # "وزارة … والاتصالات … للاتصالات": a portfolio
-        if _is_definite(t):
+        if is_definite(t):
             j += 1
             continue
         k = j
-        while k < len(toks) and k - j < 3 and toks[k].is_word and not _is_definite(toks[k]) \
+        while k < len(toks) and k - j < 3 and toks[k].is_word and not is_definite(toks[k]) \
                 and not country_at(s, k) and not _is_prepositional(toks[k]) \
                 and toks[k].fold not in words("words.tsv", "function") \
                 and toks[k].fold not in words("words.tsv", "given_name") \
                 and TANWEEN_FATH not in toks[k].text:      # "… الرقمية مجدداً ريادة": an adverb ends it
             k += 1
         if k > j and k < len(toks) and (toks[k].text in QUOTES_OPEN or country_at(s, k)
-                                        or toks[k].is_word and _is_definite(toks[k])):
+                                        or toks[k].is_word and is_definite(toks[k])):
             j = k
             continue
         break
@@ -883,10 +888,10 @@ def find_organizations(s: Sentence) -> list[OrgMention]:
             continue
         definite = readings(toks[i].fold)[-1][1].startswith("ال") if m.prefix else toks[i].fold.startswith("ال")
         nxt = toks[m.end] if m.end < len(toks) else None
-        if kind == "company" and definite and nxt is not None and _is_definite(nxt) \
+        if kind == "company" and definite and nxt is not None and is_definite(nxt) \
                 and m.end + 1 < len(toks) and toks[m.end + 1].fold.startswith("لل"):
             kind = "form"       # "الشركة السورية للاتصالات", "الشركة العامة للاتصالات": a name
-        if definite and (kind == "company" or nxt is None or not nxt.is_word or not _is_definite(nxt)
+        if definite and (kind == "company" or nxt is None or not nxt.is_word or not is_definite(nxt)
                          or readings(nxt.fold)[-1][0].startswith("و") and not nxt.fold.startswith("ال")
                          or readings(nxt.fold)[-1][0] in ("ل", "لل")):
             # "الوزارة تستهدف", "الشركة دربت", "الهيئة والمشغلين", "الوزارة للنهوض بـ": the body
@@ -922,7 +927,7 @@ def find_organizations(s: Sentence) -> list[OrgMention]:
             quoted = _quoted(s, j)
             if j > m.end and quoted:                   # هيئة … “ايتيدا”, وكالة أنباء “سبوتنيك”
                 aliases.append(quoted[1])
-                if not _is_definite(toks[j - 1]):
+                if not is_definite(toks[j - 1]):
                     j = quoted[0]
         if j <= m.end:
             i = m.end
@@ -942,6 +947,7 @@ def find_organizations(s: Sentence) -> list[OrgMention]:
         after, dem = _demonym_after(s, after)
         country = country or dem
         country = country or _represented(s, i, m.prefix)
+        country = country or _city_in_name(s, m.end, j)
         if not country:
             country, past = _state_after(s, after)
             located = country is not None
@@ -1005,6 +1011,21 @@ def _state_after(s: Sentence, k: int) -> tuple[str | None, int]:
     if place and place.prefix == "ب" and place.values[0][1] and place.values[0][2] != "capital":
         return place.values[0][1], place.end
     return None, k
+
+
+def _city_in_name(s: Sentence, start: int, end: int) -> str | None:
+    """The state of a city that closes a body's name ("غرفة جدة", "جامعة القاهرة", "بلدية دبي"):
+    the body is of that city's state. Only a city written bare, in the name's own idafa.
+
+    >>> s = analyse("مساعد أمين عام غرفة جدة المهندس")
+    >>> _city_in_name(s, 4, 5)
+    'SA'
+    """
+    for k in range(start, end):
+        place = s.match_at(k, lexicon.place_gazetteer())
+        if place and place.end == end and not place.prefix and place.values[0][1]:
+            return place.values[0][1]
+    return None
 
 
 def _after_skip_word(s: Sentence, i: int) -> bool:
