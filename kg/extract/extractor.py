@@ -187,7 +187,7 @@ def _resolve_persons(mentions: list[tuple[Sentence, PersonMention]]):
                           or len(words) >= 3 and q.key.split()[:len(words)] == words)]
             if len(tails) == 1:
                 p = tails[0]
-            elif pm.single and not _lone_surname(pm) or tails:
+            elif pm.single and not _stands_alone(pm) or tails:
                 continue                       # a lone surname nobody carries, or ambiguous
             else:
                 p = by_key[key] = Person(key, pm.label)
@@ -204,10 +204,11 @@ def _resolve_persons(mentions: list[tuple[Sentence, PersonMention]]):
     return persons, person_of
 
 
-def _lone_surname(pm: PersonMention) -> bool:
+def _stands_alone(pm: PersonMention) -> bool:
     """A one-word mention that is a person of its own: a family name with a role in apposition
     ("بالسيد محمدوف، نائب وزير الاتصالات"), not a given name alone ("حسام") nor a fragment."""
-    return bool(pm.role) and len(fold(pm.label)) >= 3 and fold(pm.label) not in lexicon.words("words.tsv", "given_name")
+    word = fold(pm.label)
+    return bool(pm.role) and len(word) >= 3 and word not in lexicon.words("words.tsv", "given_name")
 
 
 def _resolve_orgs(mentions: list[tuple[Sentence, OrgMention]], sents: list[Sentence]):
