@@ -6,6 +6,7 @@ real ``python -m kg.cli`` process on purpose: a load killed by a signal, and the
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -148,26 +149,20 @@ def test_kill_during_load_leaves_whole_articles_and_resumes(tmp_path):
         src = sources[i % len(sources)]
         (corpus / f"a{i:04d}.txt").write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
     store = tmp_path / "kg"
-    proc = subprocess.Popen(TDKG + ["--store", str(store), "load", "--batch", "4", "--no-validate",
-                                    str(corpus)], cwd=ROOT, stderr=subprocess.PIPE,
-                            stdout=subprocess.DEVNULL)
-    seen = bytearray()
-
-    def reader():
-        while chunk := proc.stderr.read(64):
-            seen.extend(chunk)
-    t = threading.Thread(target=reader, daemon=True)
-    t.start()
-    deadline = time.time() + 120
-    while time.time() < deadline and b"| 40/" not in seen and b"| 4" not in seen[-400:]:
-        if proc.poll() is not None:
-            break
-        time.sleep(0.05)
-    assert proc.poll() is None, "the load finished before it could be killed; raise n"
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    t.join()
-    proc.stderr.close()
+    seen: list[str] = []
+    with subprocess.Popen(TDKG + ["--store", str(store), "load", "--batch", "4", "--no-validate",
+                                  str(corpus)], cwd=ROOT, stderr=subprocess.PIPE,
+                          stdout=subprocess.DEVNULL, text=True) as proc:
+        t = threading.Thread(target=lambda: [seen.append(c) for c in iter(lambda: proc.stderr.read(64), "")],
+                             daemon=True)
+        t.start()
+        deadline = time.time() + 120
+        while time.time() < deadline and proc.poll() is None and _shown(seen, n) < 40:
+            time.sleep(0.01)
+        assert proc.poll() is None, "the load finished before it could be killed; raise n"
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        t.join()
 
     s = Store(store)
     present = [g for g in s.named_graphs() if "/article/" in g]
@@ -268,32 +263,36 @@ def test_ctrl_c_summary_counts_exactly_what_is_stored(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     sources = sorted(ARTICLES.glob("*.txt"))
-    n = 300
+    n = 600
     for i in range(n):
         (corpus / f"a{i:04d}.txt").write_text(sources[i % len(sources)].read_text(encoding="utf-8")
                                               + f"\n\nالنسخة {i}\n", encoding="utf-8")     # each its own text
     store = tmp_path / "kg"
-    proc = subprocess.Popen(TDKG + ["--store", str(store), "load", "--batch", "8", "--no-validate",
-                                    str(corpus)], cwd=ROOT, stderr=subprocess.PIPE,
-                            stdout=subprocess.PIPE, text=True)
     seen: list[str] = []
 
-    def reader():
-        while chunk := proc.stderr.read(64):
-            seen.append(chunk)
-    t = threading.Thread(target=reader, daemon=True)
-    t.start()
-    deadline = time.time() + 120
-    while time.time() < deadline and proc.poll() is None and "| 24/" not in "".join(seen)[-2000:]:
-        time.sleep(0.02)
-    assert proc.poll() is None, "the load finished before it could be interrupted; raise n"
-    proc.send_signal(signal.SIGINT)
-    out, _ = proc.communicate(timeout=60)
-    t.join()
+    with subprocess.Popen(TDKG + ["--store", str(store), "load", "--batch", "8", "--no-validate",
+                                  str(corpus)], cwd=ROOT, stderr=subprocess.PIPE,
+                          stdout=subprocess.PIPE, text=True) as proc:
+        t = threading.Thread(target=lambda: [seen.append(c) for c in iter(lambda: proc.stderr.read(64), "")],
+                             daemon=True)
+        t.start()
+        deadline = time.time() + 120
+        while time.time() < deadline and proc.poll() is None and _shown(seen, n) < 16:
+            time.sleep(0.01)
+        assert proc.poll() is None, "the load finished before it could be interrupted; raise n"
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=60)
+        t.join()
     assert proc.returncode == 130 and out.startswith("INTERRUPTED: "), out
     said = int(out.split("INTERRUPTED: ", 1)[1].split(" stored", 1)[0].replace(",", ""))
     stored = [g for g in Store(store).named_graphs() if "/article/" in g]
     assert 0 < said < n and said == len(stored), (out, len(stored))
+
+
+def _shown(seen: list[str], n: int) -> int:
+    """The highest count a load's progress bar has printed so far: tqdm skips updates closer
+    than 0.1 s apart, so no one count ("| 24/600") is sure to be printed on a fast machine."""
+    return max((int(m) for m in re.findall(rf"(\d+)/{n}\b", "".join(seen)[-4000:])), default=0)
 
 
 def _corpus(folder: Path, n: int) -> Path:
@@ -315,27 +314,29 @@ def test_a_second_load_waits_for_the_first(tmp_path):
     first = subprocess.Popen(TDKG + ["--store", str(store), "load", "--batch", "8", "--no-validate",
                                      str(corpus)], cwd=ROOT, stderr=subprocess.PIPE,
                              stdout=subprocess.PIPE, text=True)
-    seen: list[str] = []
-    t = threading.Thread(target=lambda: [seen.append(c) for c in iter(lambda: first.stderr.read(64), "")],
-                         daemon=True)
-    t.start()
-    deadline = time.time() + 120
-    while time.time() < deadline and first.poll() is None and "| 8/" not in "".join(seen)[-2000:]:
-        time.sleep(0.02)
-    assert first.poll() is None, "the first load ended before the second started; raise n"
-    def start(*args, **env):
-        return subprocess.Popen(TDKG + ["--store", str(store), "load", "--quiet", *map(str, args)], cwd=ROOT,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                env={**os.environ, **env})
-    refused = start(ARTICLES / f"{ARTICLE_IDS[0]}.txt", TDKG_LOCK_TIMEOUT="0")
-    second = start(ARTICLES)
-    r_out, r_err = refused.communicate(timeout=120)
-    assert first.poll() is None, ("the first load ended before the others opened the store; raise n",
-                                  first.returncode, "".join(seen)[-2000:], r_err)
-    assert refused.returncode == 2 and "in use by another process" in r_err and "Traceback" not in r_err, r_err
-    out, _ = first.communicate(timeout=120)
-    s_out, s_err = second.communicate(timeout=120)
-    t.join()
+    with first:
+        seen: list[str] = []
+        t = threading.Thread(target=lambda: [seen.append(c) for c in iter(lambda: first.stderr.read(64), "")],
+                             daemon=True)
+        t.start()
+        deadline = time.time() + 120
+        while time.time() < deadline and first.poll() is None and _shown(seen, 200) < 8:
+            time.sleep(0.02)
+        assert first.poll() is None, "the first load ended before the second started; raise n"
+        def start(*args, **env):
+            return subprocess.Popen(TDKG + ["--store", str(store), "load", "--quiet", *map(str, args)], cwd=ROOT,
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                    env={**os.environ, **env})
+        refused = start(ARTICLES / f"{ARTICLE_IDS[0]}.txt", TDKG_LOCK_TIMEOUT="0")
+        second = start(ARTICLES)
+        with refused, second:            # their pipes closed and the processes waited for, whatever fails
+            r_out, r_err = refused.communicate(timeout=120)
+            assert first.poll() is None, ("the first load ended before the others opened the store; raise n",
+                                          first.returncode, "".join(seen)[-2000:], r_err)
+            assert refused.returncode == 2 and "in use by another process" in r_err and "Traceback" not in r_err, r_err
+            out, _ = first.communicate(timeout=120)
+            s_out, s_err = second.communicate(timeout=120)
+            t.join()
     assert first.returncode == 0 and "200 stored" in out, out
     assert second.returncode == 0 and "5 stored" in s_out, (s_out, s_err)
     waits = [l for l in s_err.splitlines() if "waiting for its lock" in l]
