@@ -626,3 +626,55 @@ def test_an_accord_made_definite_by_its_noun_is_the_one_just_signed():
     r = extract_text("وقعت مؤسسة البريد السعودي مذكرة تعاون مع البريد التركي. وتهدف اتفاقية التعاون "
                      "إلى تعزيز التعاون الثنائي بين البلدين.", "t19")
     assert [(a.type, a.status) for a in r.agreements] == [("MemorandumOfUnderstanding", "signed")]
+
+
+def test_a_demonym_after_the_venues_city_is_no_party():
+    """"في مدينة جنيف السويسرية" says where a meeting is; Switzerland does not take part."""
+    s = analyse("التقى وزير الاتصالات الأردني نظيره المصري في مدينة جنيف السويسرية على هامش المؤتمر")
+    assert states_named(s) == ["JO", "EG"]
+
+
+def test_a_state_title_alone_is_the_state_that_carries_it():
+    """"بين السلطنة واليمن" in a Yemeni story: the sultanate is the one state named whose name
+    carries the title (سلطنة عمان), so the talks are Oman's and Yemen's."""
+    r = extract_text("صنعاء (سبأ) - كلفت الحكومة اليمنية وزارة الاتصالات بالتعاقد مع شركة عمانية. واختتمت "
+                     "مباحثات رسمية بين السلطنة واليمن في مجال الاتصالات. وتستضيف سلطنة عمان بيانات "
+                     "الجمهورية اليمنية.", "t21")
+    assert r.home == "YE"
+    assert [sorted(p for p in e.participants if p.startswith("country:")) for e in r.engagements] == \
+        [["country:OM", "country:YE"]]
+
+
+def test_a_person_met_on_the_sidelines_is_no_part_of_the_setting():
+    """"على هامش هذا الاجتماع بالسيد …": the setting ends where the person met begins."""
+    r = extract_text("طهران (إرنا) - والتقينا على هامش هذا الاجتماع بالسيد عليف، نائب وزير الاتصالات في "
+                     "جمهورية أذربيجان، وناقشنا معاً تداخل الترددات.", "t22")
+    assert [sorted(p for p in e.participants if p.startswith("country:")) for e in r.engagements] == \
+        [["country:AZ", "country:IR"]]
+
+
+def test_the_state_visited_to_attend_a_summit_is_its_venue():
+    """A minister who "زار الإمارات للمشاركة في القمة" met no Emirati there: no Emirati party,
+    no visit between the two states; a state that takes part through its people stays."""
+    r = extract_text("وقال وزير الاتصالات الأردني الذي زار الإمارات للمشاركة في القمة العالمية للحكومات "
+                     "إن الأردن حريص على التعاون الرقمي.", "t23")
+    assert "AE" not in r.countries and not r.engagements
+    r = extract_text("وقال وزير الاتصالات الأردني الذي زار الإمارات للمشاركة في القمة العالمية للحكومات "
+                     "إنه بحث مع وزير الذكاء الاصطناعي الإماراتي التعاون الرقمي.", "t24")
+    assert "AE" in r.countries
+
+
+def test_talking_with_someone_is_meeting_them():
+    r = extract_text("عمّان (بترا) - تباحث وزير الاقتصاد الرقمي مع السفير الياباني في التعاون التقني.", "t25")
+    assert [e.type for e in r.engagements] == ["Meeting"]
+
+
+
+def test_agreements_in_general_are_no_accord():
+    """A plural accord noun with no partner, no number and no status ("التزام الهيئة بإبرام
+    اتفاقيات مع موردي تكنولوجيا المعلومات والاتصالات العالميين", a real page) is a policy, not
+    an accord: the page has one accord, the MoU with Huawei."""
+    from pathlib import Path
+    page = Path(__file__).parent / "challenge-real-6" / "v10.txt"
+    r = extract_text(page.read_text(encoding="utf-8"), "v10")
+    assert [(a.type, a.status) for a in r.agreements] == [("MemorandumOfUnderstanding", "signed")]

@@ -87,6 +87,8 @@ def extract_cleaned(cleaned: Cleaned, article_id: str, source_file: str, sha256:
         excluded[s.index].update(m.start for m, c in s.countries
                                  if c.kind == "demonym" and not m.prefix and m.end - m.start == 1
                                  and s.tokens[m.start].fold in surnames)
+    for s in sents:
+        excluded[s.index].update(_venues(s, person_mentions, person_of, org_mentions, org_of))
     counts: Counter[str] = Counter()
     # where each state is first named: its sentence, then its place there (news names its own
     # state first: "المغرب والبرتغال يبحثان", "الجزائرية-الماليزية")
@@ -141,7 +143,8 @@ def extract_cleaned(cleaned: Cleaned, article_id: str, source_file: str, sha256:
             if code not in rec.topics:
                 rec.topics.append(code)
 
-    actors_in = _actors_by_sentence(sents, person_mentions, person_of, org_mentions, org_of, excluded)
+    actors_in = _actors_by_sentence(sents, person_mentions, person_of, org_mentions, org_of, excluded,
+                                    _title_states(rec.home, counts))
     home = rec.home
     if pair and not any(set(pair) <= {iso for _, iso in info["states_at"]} for info in actors_in.values()):
         # two states never named together (speakers at a conference): no story pair, and
@@ -436,7 +439,52 @@ def _places(sents: list[Sentence], dateline: str = "", states: set[str] = frozen
     return list(out.values())
 
 
-def _actors_by_sentence(sents, person_mentions, person_of, org_mentions, org_of, excluded) -> dict[int, dict]:
+def _venues(s: Sentence, person_mentions, person_of, org_mentions, org_of) -> set[int]:
+    """The states a sentence names only as where a gathering is held: before a word of going to
+    take part in it ("زار الإمارات للمشاركة في القمة العالمية"), with no person or body of that
+    state in the sentence. (The gathering is the multilateral setting, its host no party.)
+
+    >>> s = analyse("وقال الوزير الأردني الذي زار الإمارات للمشاركة في القمة العالمية إن")
+    >>> [s.tokens[k].text for k in _venues(s, [], {}, [], {})]
+    ['الإمارات']
+    """
+    going = [m.start for m in s.find(lexicon.phrases("cues.tsv", "attending"))]
+    if not going or not any(m.values[0] == "Forum" and m.start > going[0]
+                            for m in s.find(lexicon.phrases("cues.tsv", "engagement"))):
+        return set()
+    acting = {a.country for ss, pm in person_mentions if ss is s and (a := person_of.get((s.index, pm.start)))} | \
+             {a.country for ss, om in org_mentions if ss is s and (a := org_of.get((s.index, om.start)))}
+    return {m.start for m, c in s.countries if m.end <= going[0] and c.iso2 not in acting and c.kind != "demonym"}
+
+
+def _title_states(home: str | None, named: Counter) -> dict[str, str]:
+    """What a state's title standing alone stands for ("بين السلطنة واليمن"): the home state if
+    its name carries the title, else the one state the article names whose name does.
+
+    >>> _title_states("YE", Counter({"YE": 3, "OM": 2, "ZA": 2}))
+    {'سلطنه': 'OM'}
+    >>> _title_states("SA", Counter({"SA": 1, "DK": 2}))
+    {'مملكه': 'SA'}
+    """
+    out = {}
+    for title in {w.removeprefix("ال") for w in lexicon.words("words.tsv", "self_state")}:
+        carriers = [c for c in named if title in _titles_of(c)]
+        if home and title in _titles_of(home):
+            out[title] = home
+        elif len(carriers) == 1:
+            out[title] = carriers[0]
+    return out
+
+
+def _title_at(s: Sentence, k: int, titled: dict[str, str]) -> str | None:
+    if country_at(s, k):
+        return None
+    return next((titled[stem.removeprefix("ال")] for _, stem in readings(s.tokens[k].fold)
+                 if stem.startswith("ال") and stem.removeprefix("ال") in titled), None)
+
+
+def _actors_by_sentence(sents, person_mentions, person_of, org_mentions, org_of, excluded,
+                        titled: dict[str, str]) -> dict[int, dict]:
     """For each sentence: the states it names as acting, each at its token position
     (a state directly, or the state of a person or organisation named there), and the
     persons and organisations in it, minus those only present or patronising."""
@@ -448,7 +496,7 @@ def _actors_by_sentence(sents, person_mentions, person_of, org_mentions, org_of,
     for ss, om in org_mentions:
         orgs_in.setdefault(id(ss), []).append(om)
     for s in sents:
-        aside = _scope(s, lexicon.phrases("cues.tsv", "occasion")) | _scope(s, lexicon.phrases("cues.tsv", "examples")) | \
+        aside = _occasion(s, persons_in.get(id(s), ())) | _scope(s, lexicon.phrases("cues.tsv", "examples")) | \
             {m.end for m in s.find(lexicon.phrases("cues.tsv", "route"))}        # "مرورا بالنيجر", "عبر تركيا"
         named = set(states_named(s, excluded[s.index]))
         at: list[tuple[int, str]] = [(m.start, c.iso2) for m, c in s.countries
@@ -456,6 +504,8 @@ def _actors_by_sentence(sents, person_mentions, person_of, org_mentions, org_of,
                                      and c.iso2 in named
                                      and not (c.kind == "capital" and is_locative(s, m))
                                      and not locates_place(s, m, c)]
+        at += [(k, iso) for k in range(len(s.tokens)) if k not in excluded[s.index] and k not in aside
+               and (iso := _title_at(s, k, titled))]
         people, bodies = [], []
         for pm in persons_in.get(id(s), ()):
             p = person_of.get((s.index, pm.start))
@@ -477,6 +527,33 @@ def _actors_by_sentence(sents, person_mentions, person_of, org_mentions, org_of,
             "present": {a.ref for pos, a in [*people, *bodies] if pos in present},
         }
     return out
+
+
+def _occasion(s: Sentence, persons: list[PersonMention]) -> set[int]:
+    """The setting after "على هامش": its scope ends where the verb's complement goes on with a
+    person ("التقينا على هامش هذا الاجتماع بالسيد محمدوف، نائب وزير …", "… مع وزير …"), who
+    is met there, not part of the setting.
+
+    >>> s = analyse("والتقى الوزير على هامش المعرض بوزير الاتصالات الأذربيجاني رشاد نبييف")
+    >>> [s.tokens[k].text for k in sorted(_occasion(s, find_persons(s)))]
+    ['المعرض']
+    """
+    scope = _scope(s, lexicon.phrases("cues.tsv", "occasion"))
+    honorific = lexicon.phrases("people.tsv", "honorific")
+
+    def by(k: int) -> bool:                          # "بوزير", "بالسيد"
+        return any(p in ("ب", "وب") for p, _ in readings(s.tokens[k].fold))
+    for pm in persons:
+        lead = min(pm.start, pm.role_span[0]) if pm.role_span != (0, 0) else pm.start
+        if lead in scope and by(lead):
+            cut = lead
+        elif lead - 1 in scope and (s.tokens[lead - 1].fold in {"مع", "ومع"}
+                                    or by(lead - 1) and s.match_at(lead - 1, honorific)):
+            cut = lead - 1
+        else:
+            continue
+        scope = {j for j in scope if j < cut}
+    return scope
 
 
 def _scope(s: Sentence, cues: Gazetteer) -> set[int]:
@@ -611,6 +688,9 @@ def _agreements(sents: list[Sentence], actors_in: dict, pair: list[str], home: s
                             and not (pos in planned_before and a.status == "signed")]
                     if same and len(same) >= count:
                         target += same if n == 0 else same[:count]    # those named before ("مذكرتي تفاهم")
+                    elif n == 0 and status is None and len(_states(at)) < 2 and not info["anaphor"]:
+                        continue    # a plural with no partner and no status: agreements in general
+                        #             ("التزام الهيئة بإبرام اتفاقيات مع موردي التكنولوجيا العالميين")
                     elif len(part) >= 2:
                         new = [Agreement(type_, status or "agreed") for _ in range(count)]
                         accords.extend((a, key) for a in new)

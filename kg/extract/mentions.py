@@ -169,8 +169,13 @@ def locates_place(s: Sentence, m: Match, c: CountryMention) -> bool:
     if c.kind == "demonym":
         # "في العاصمة الأردنية عمّان": the capital's state says where, it is no party
         prev = _prev_word(s, m.start)
-        return prev is not None and not m.prefix and any(
-            stem in words("words.tsv", "city_word") for _, stem in readings(s.tokens[prev].fold))
+        if prev is None or m.prefix:
+            return False
+        if any(stem in words("words.tsv", "city_word") for _, stem in readings(s.tokens[prev].fold)):
+            return True
+        # "في مدينة برشلونة الإسبانية": the demonym after a city of its state where something is held
+        return any(p.end == prev + 1 and p.values[0][1] == c.iso2 and is_locative(s, p)
+                   for p in s.find(lexicon.place_gazetteer()))
     end = m.start
     if not m.prefix.endswith(("ب", "بال")):
         if end == 0 or s.tokens[end - 1].text != "،" or m.prefix:
