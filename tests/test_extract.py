@@ -678,3 +678,12 @@ def test_agreements_in_general_are_no_accord():
     page = Path(__file__).parent / "challenge-real-6" / "v10.txt"
     r = extract_text(page.read_text(encoding="utf-8"), "v10")
     assert [(a.type, a.status) for a in r.agreements] == [("MemorandumOfUnderstanding", "signed")]
+
+
+def test_the_guest_of_honour_is_foreign_to_the_story():
+    """A fair's guest of honour, named more often than the host: still the guest, and the host's
+    officials are the host's."""
+    r = extract_text("النرويج ضيفة شرف معرض التكنولوجيا\n\nافتتح أمس معرض التكنولوجيا بحضور سفيرة دولة "
+                     "النرويج، التي تعد ضيفة شرف المعرض، ومدير المعرض كريم سعيد. وزارت السفيرة أجنحة "
+                     "الشركات النرويجية والمغربية في المعرض.", "t28")
+    assert r.home == "MA"

@@ -594,7 +594,7 @@ def marked_states(s: Sentence) -> list[str]:
     >>> marked_states(analyse("استقبل وزير البريد سفير الهند والوزير البرتغالي للاقتصاد ونظيره المغربي"))
     ['PT', 'MA']
     """
-    out = []
+    out = _guests_of_honour(s)
     demonyms = [(m.start, c.iso2) for m, c in s.countries if c.kind == "demonym"]
     # a role placed in a state with ب ("وزير الاقتصاد الرقمي بجمهورية الغابون"; not "في": Iraqi
     # news writes its own "وزيرة الاتصالات في العراق")
@@ -612,7 +612,26 @@ def marked_states(s: Sentence) -> list[str]:
         seen.update(k for k, _ in located if m.end <= k < end)
     for m in s.find(phrases("people.tsv", "counterpart")):
         seen.update(k for k, _ in demonyms if k == m.end)
-    return [iso for k, iso in sorted(demonyms + located) if k in seen]
+    return out + [iso for k, iso in sorted(demonyms + located) if k in seen]
+
+
+def _guests_of_honour(s: Sentence) -> list[str]:
+    """The state a guest-of-honour phrase marks: the last named up to four words before it
+    ("سفيرة دولة فنلندا، التي تعد ضيفة شرف"), else the first right after ("ضيف الشرف فنلندا").
+
+    >>> _guests_of_honour(analyse("فيما تحل فنلندا ضيفة شرف الطبعة 16 للصالون"))
+    ['FI']
+    """
+    def words_between(a: int, b: int) -> int:
+        return sum(1 for t in s.tokens[a:b] if t.is_word)
+    out = []
+    named = [(m.start, m.end, c.iso2) for m, c in s.countries if c.kind != "capital"]
+    for g in s.find(phrases("people.tsv", "guest_mark")):
+        before = [iso for start, end, iso in named if end <= g.start and words_between(end, g.start) <= 4]
+        after = [iso for start, end, iso in named if start >= g.end and words_between(g.end, start) == 0]
+        if before or after:
+            out.append(before[-1] if before else after[0])
+    return out
 
 
 def find_persons(s: Sentence) -> list[PersonMention]:
