@@ -687,3 +687,11 @@ def test_the_guest_of_honour_is_foreign_to_the_story():
                      "النرويج، التي تعد ضيفة شرف المعرض، ومدير المعرض كريم سعيد. وزارت السفيرة أجنحة "
                      "الشركات النرويجية والمغربية في المعرض.", "t28")
     assert r.home == "MA"
+
+
+def test_a_company_with_or_without_its_form_word_is_one_body():
+    """"مجموعة "هواوي" الصينية" in one article, "شركة (هواوي)" in another: one node."""
+    a = extract_text("وقعت مجموعة \"هواوي\" الصينية عقداً مع شركة الاتصالات الروسية.", "t29")
+    b = extract_text("وقعت الهيئة مذكرة تفاهم مع شركة (هواوي) الصينية في الكويت.", "t30")
+    key = lambda r: {o.key for o in r.organizations if "هووي" in o.key}
+    assert key(a) and key(a) == key(b)

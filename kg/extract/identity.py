@@ -40,7 +40,15 @@ def person_key(name: str, country: str | None = None) -> str:
 
 
 def org_key(name: str, country: str | None) -> str:
+    """A body is a name in a state; "الاتحاد الوطني" and "اتحاد وطني" alike, and a company with
+    or without its form word ("شركة (هواوي)", "مجموعة هواوي", "هواوي").
+
+    >>> org_key("شركة (هواوي)", "CN") == org_key("مجموعة هواوي", "CN") == org_key("هواوي", "CN")
+    True
+    """
     words = skeleton(name).split()
+    if len(words) > 1 and words[0] in {skeleton(w) for w in lexicon.words("orgs.tsv", "company")}:
+        words = words[1:]
     if words and words[0].startswith("ال") and len(words[0]) > 3:
         words[0] = words[0][2:]          # "الاتحاد الوطني" and "اتحاد وطني" alike
     return " ".join(words) + "@" + (country or "int")
