@@ -158,3 +158,12 @@ def test_a_list_the_body_introduces_is_part_of_its_sentence_not_a_menu():
     c = clean(page)
     assert c.paragraphs[0].endswith("المحاور التالية: البنى التحتية الرقمية، بناء القدرات،")
     assert all("الرئيسية" not in p for p in c.paragraphs)
+
+
+def test_a_word_runs_on_through_its_diacritics():
+    """A shadda or tanwin inside a word is part of it ("وقّع" is one word, not three), and
+    folding drops them, so the word matches its lexicon entry."""
+    from kg.extract.text import tokenize
+    toks = tokenize("ووقّع المذكرة كلٌّ من الطرفين")
+    assert [t.text for t in toks] == ["ووقّع", "المذكرة", "كلٌّ", "من", "الطرفين"]
+    assert toks[0].fold == "ووقع"

@@ -23,7 +23,8 @@ _LETTERS = str.maketrans({
 })
 # A token is a run of letters/digits; anything else that is not a space is a
 # one-character punctuation token (quotes, commas, brackets, dashes…).
-_TOKEN = re.compile(r"\w[\w\u064B]*|[^\w\s]")
+# a word runs on through its diacritics ("وقّع", "لقاءً": Python's \w does not take the marks)
+_TOKEN = re.compile(r"\w[\w\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640]*|[^\w\s]")
 SENTENCE_END = re.compile(r"(?<=[.!?؟])\s+|\n+")
 
 # Clitic prefixes that attach to a following word: conjunctions و/ف,
