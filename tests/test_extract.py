@@ -695,3 +695,10 @@ def test_a_company_with_or_without_its_form_word_is_one_body():
     b = extract_text("وقعت الهيئة مذكرة تفاهم مع شركة (هواوي) الصينية في الكويت.", "t30")
     key = lambda r: {o.key for o in r.organizations if "هووي" in o.key}
     assert key(a) and key(a) == key(b)
+
+
+def test_a_name_quoted_after_its_role():
+    s = analyse('والتقى وزير الصحة الفرنسي "جان دوبون"، وبحث معه التعاون')
+    assert [(p.label, p.country) for p in find_persons(s)] == [("جان دوبون", "FR")]
+    s = analyse('وقال رئيس شركة "سامسونج" إن')
+    assert find_persons(s) == []

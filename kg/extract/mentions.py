@@ -634,6 +634,9 @@ def _guests_of_honour(s: Sentence) -> list[str]:
     return out
 
 
+QUOTES = frozenset('"«»“”')
+
+
 def find_persons(s: Sentence) -> list[PersonMention]:
     """People named in a sentence, found by their titles, honorifics and context."""
     toks = s.tokens
@@ -702,6 +705,12 @@ def find_persons(s: Sentence) -> list[PersonMention]:
             end_role, country, orgs = _role_phrase(s, i)
             k = _skip_honorifics(s, _skip_acronym(s, end_role))
             end = _name_run(s, k)
+            if end == k and k + 1 < len(toks) and toks[k].text in QUOTES:
+                # the name quoted after its role: وزير الأمن الداخلي الأمريكي "أليخاندرو مايوركاس"
+                k2 = _skip_honorifics(s, k + 1)
+                end2 = _name_run(s, k2)
+                if end2 - k2 >= 2 and end2 < len(toks) and toks[end2].text in QUOTES:
+                    k, end = k2, end2
             if end == k and k < len(toks) and toks[k].text == "،":
                 # the name between commas after its role: "نائب وزير …، موندلي غونغوبيلي، الذي",
                 # "رئيس هيأة الإعلام والاتصالات، الدكتور نوفل …،"
