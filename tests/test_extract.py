@@ -702,3 +702,16 @@ def test_a_name_quoted_after_its_role():
     assert [(p.label, p.country) for p in find_persons(s)] == [("جان دوبون", "FR")]
     s = analyse('وقال رئيس شركة "سامسونج" إن')
     assert find_persons(s) == []
+
+
+def test_the_kingdom_never_named_is_the_home():
+    """"المملكة تعزز شراكتها مع النرويج والدنمارك": the kingdom the text never names (there
+    through its officials) is home, not Denmark, a kingdom the text names; its trip to two
+    states is one visit to each, none between the two hosts."""
+    r = extract_text("المملكة تعزز شراكتها مع النرويج والدنمارك\n\nعززت المملكة شراكتها مع النرويج والدنمارك، "
+                     "في ختام زيارة محافظ هيئة الحكومة الرقمية المهندس أحمد الصويان إلى مملكة النرويج ومملكة "
+                     "الدنمارك. والتقى وزير الرقمنة النرويجي كارين تونغ ومسؤولين في الحكومة النرويجية.", "t31")
+    assert r.home == "SA"
+    visits = sorted(sorted(p for p in e.participants if p.startswith("country:"))
+                    for e in r.engagements if e.type == "Visit")
+    assert visits == [["country:DK", "country:SA"], ["country:NO", "country:SA"]]

@@ -97,6 +97,7 @@ def extract_cleaned(cleaned: Cleaned, article_id: str, source_file: str, sha256:
         for k, iso in enumerate(states_named(s, excluded[s.index])):
             counts[iso] += 1
             first_seen.setdefault(iso, (s.index, k))
+    by_name = Counter(counts)
     for a in [*persons, *orgs]:
         if a.country:
             counts[a.country] += 1
@@ -116,7 +117,7 @@ def extract_cleaned(cleaned: Cleaned, article_id: str, source_file: str, sha256:
     # (with no pair of two states named twice, the two states named at all: "مع الهيئة … في رومانيا"
     # beside one "سوق الاتصالات المصري")
     two = pair if pair or len(counts) != 2 else sorted(counts)
-    rec.home = filed_from or _home_by_marks(two, marks) or _home_by_title(two, sents) \
+    rec.home = filed_from or _home_by_bare_title(counts, by_name, sents) or _home_by_marks(two, marks) or _home_by_title(two, sents) \
         or _home(pair, story, marked, first_seen, counts)
     for p in persons:
         if not p.country and rec.home and (p.roles or len(story) <= 2):
@@ -374,6 +375,24 @@ def _home_by_title(pair: list[str], sents: list[Sentence]) -> str | None:
             for _, stem in readings(tok.fold) if stem.startswith("ال") and stem.removeprefix("ال") in bare_titles}
     titled = [c for c in pair if _titles_of(c) & used]
     return titled[0] if len(titled) == 1 else None
+
+
+def _home_by_bare_title(counts: Counter, by_name: Counter, sents: list[Sentence]) -> str | None:
+    """News calls its own state by its title alone and names the others: "المملكة تعزز شراكتها مع
+    إستونيا والدنمارك" is Saudi news, though Denmark is a kingdom too. The home is the one state
+    whose name carries a title the text uses alone and that the text never names (it is there
+    through its people and bodies only).
+
+    >>> from collections import Counter
+    >>> _home_by_bare_title(Counter({"EE": 5, "DK": 3, "SA": 2}), Counter({"EE": 4, "DK": 3}),
+    ...                     [analyse("عززت المملكة شراكتها مع إستونيا والدنمارك")])
+    'SA'
+    """
+    bare_titles = {w.removeprefix("ال") for w in lexicon.words("words.tsv", "self_state")}
+    used = {stem.removeprefix("ال") for s in sents for k, tok in enumerate(s.tokens) if not country_at(s, k)
+            for _, stem in readings(tok.fold) if stem.startswith("ال") and stem.removeprefix("ال") in bare_titles}
+    unnamed = [c for c in counts if not by_name[c] and _titles_of(c) & used]
+    return unnamed[0] if len(unnamed) == 1 else None
 
 
 def _home_by_marks(pair: list[str], marks: Counter) -> str | None:
@@ -840,11 +859,22 @@ def _one_per_guest(s: Sentence, states: list[str], home: str | None,
     if not home or len(guests) < 2:
         return [states]
     listed = guest_lists is not None and any(set(guests) <= g for g in guest_lists)
-    if not listed and not s.find(lexicon.phrases("cues.tsv", "guests")):
+    if not listed and not s.find(lexicon.phrases("cues.tsv", "guests")) and not _destinations(s, guests):
         return [states]
     if guest_lists is not None and not listed:
         guest_lists.append(frozenset(guests))
     return [[home, g] for g in guests]
+
+
+def _destinations(s: Sentence, guests: list[str]) -> bool:
+    """A trip to several states, each named after "إلى" ("زيارة … إلى جمهورية إستونيا ومملكة
+    الدنمارك"): one visit to each, as a host meeting several guests is one meeting each.
+
+    >>> _destinations(analyse("في ختام زيارة الوفد إلى جمهورية إستونيا ومملكة الدنمارك"), ["EE", "DK"])
+    True
+    """
+    to = next((k for k, t in enumerate(s.tokens) if t.fold in lexicon.words("words.tsv", "toward")), None)
+    return to is not None and set(guests) <= {c.iso2 for m, c in s.countries if m.start > to}
 
 
 def _join(groups, type_, states, index, info):
