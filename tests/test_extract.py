@@ -715,3 +715,12 @@ def test_the_kingdom_never_named_is_the_home():
     visits = sorted(sorted(p for p in e.participants if p.startswith("country:"))
                     for e in r.engagements if e.type == "Visit")
     assert visits == [["country:DK", "country:SA"], ["country:NO", "country:SA"]]
+
+
+def test_a_body_named_without_its_form_word_is_the_same_body():
+    """The headline's "البريد المغربي" and the body's "مؤسسة البريد المغربي": one body, the
+    full name its label, whichever comes first."""
+    r = extract_text("البريد المغربي يوقع مذكرة تعاون مع البريد التونسي\n\nوقعت مؤسسة البريد المغربي مذكرة "
+                     "تعاون مع البريد التونسي في مجال الخدمات البريدية.", "t32")
+    ma = [(o.label, o.alt_labels) for o in r.organizations if o.country == "MA"]
+    assert ma == [("مؤسسة البريد المغربي", ["البريد المغربي"])]

@@ -261,12 +261,31 @@ def _content(label: str) -> set[str]:
     return out
 
 
+def _without_form(full: Organization, short: Organization) -> bool:
+    """``short`` is ``full``'s name without its form word ("البريد السعودي", "مؤسسة البريد السعودي").
+
+    >>> _without_form(Organization("", "مؤسسة البريد السعودي", country="SA"), Organization("", "البريد السعودي", country="SA"))
+    True
+    """
+    words = identity.skeleton(full.label).split()
+    forms = {identity.skeleton(w) for w in lexicon.words("orgs.tsv", "optional_form")}
+    return full.country == short.country and len(words) > 2 and words[0] in forms \
+        and " ".join(words[1:]) == identity.skeleton(short.label)
+
+
 def _merge_orgs(orgs: list[Organization]) -> list[Organization]:
     """A shortened name of a body met earlier is the same body ("اتحاد التكنولوجيا في ليتوانيا")."""
     kept: list[Organization] = []
     merged: list[tuple[Organization, Organization]] = []
     for o in orgs:
-        target = next((k for k in kept if k.head == o.head and k.country == o.country
+        bare = next((k for k in kept if _without_form(o, k)), None)
+        if bare:                          # "البريد السعودي" then "مؤسسة البريد السعودي": the full name leads
+            kept[kept.index(bare)] = o
+            o.alt_labels += [lab for lab in [bare.label, *bare.alt_labels] if lab not in o.alt_labels]
+            o.sentences = sorted(set(o.sentences) | set(bare.sentences))
+            merged = [(x, o if t is bare else t) for x, t in merged] + [(bare, o)]
+            continue
+        target = next((k for k in kept if _without_form(k, o)), None) or next((k for k in kept if k.head == o.head and k.country == o.country
                        and _content(o.label) and _content(o.label) <= _content(k.label)
                        and len(_content(o.label)) < len(_content(k.label))), None)
         if target:
