@@ -724,3 +724,13 @@ def test_a_body_named_without_its_form_word_is_the_same_body():
                      "تعاون مع البريد التونسي في مجال الخدمات البريدية.", "t32")
     ma = [(o.label, o.alt_labels) for o in r.organizations if o.country == "MA"]
     assert ma == [("مؤسسة البريد المغربي", ["البريد المغربي"])]
+
+
+def test_a_foreign_agency_filing_from_a_story_state_gives_no_home_of_its_own():
+    """"الجزائر (واس)" on an Algerian fair that names no Saudi: the home is Algeria, where it is
+    filed from, not the agency's Saudi Arabia; an agency of a state the story names stays home."""
+    text = ("الجزائر (واس)\n\nافتتح وزير البريد الجزائري موسى بن حمادي المعرض الدولي للاتصال بمشاركة "
+            "شركات من تونس والمغرب.")
+    assert extract_text(text, "t33").home == "DZ"
+    text = text.replace("بمشاركة", "بحضور السفير السعودي لدى الجزائر وبمشاركة")
+    assert extract_text(text, "t34").home == "SA"

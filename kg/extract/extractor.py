@@ -112,8 +112,10 @@ def extract_cleaned(cleaned: Cleaned, article_id: str, source_file: str, sha256:
     # (an outlet of a third state the story never names, "سبوتنيك عربي" reporting two others,
     # is no home of it)
     outlet = _outlet_state(cleaned.site, cleaned.title)
-    filed_from = _agency_state(cleaned) or _site_state(cleaned.site) or (outlet if outlet in counts else None) \
-        or _dateline_state(cleaned)
+    agency, city_state = _agency_state(cleaned), _city_state(cleaned)
+    if agency and agency not in counts and city_state in counts:
+        agency = city_state                # "الجزائر (واس)" on an Algerian fair that names no Saudi
+    filed_from = agency or _site_state(cleaned.site) or (outlet if outlet in counts else None) or city_state
     # (with no pair of two states named twice, the two states named at all: "مع الهيئة … في رومانيا"
     # beside one "سوق الاتصالات المصري")
     two = pair if pair or len(counts) != 2 else sorted(counts)
@@ -346,13 +348,8 @@ def _outlet_state(site: str, title: str = "") -> str | None:
 
 
 def _agency_state(cleaned: Cleaned) -> str | None:
-    """The national agency signing the dateline: "الرياض - واس", "نيقوسيا (بترا) -"."""
-    return _dateline_state(cleaned, city=False)
-
-
-def _dateline_state(cleaned: Cleaned, city: bool = True) -> str | None:
-    """"الرياض - واس", "تونس (وات) -": the national agency signing the dateline names the
-    story's home state ("نيقوسيا (بترا) -" is Jordanian news), else the city it is filed from."""
+    """The national agency signing the dateline names the story's home state: "الرياض - واس",
+    "تونس (وات) -", "نيقوسيا (بترا) -" (Jordanian news from Nicosia)."""
     if not cleaned.dateline:
         return None
     signed = analyse(cleaned.signed).tokens
@@ -364,9 +361,12 @@ def _dateline_state(cleaned: Cleaned, city: bool = True) -> str | None:
         if m and (before == "(" and after == ")" or before in "-–—/" and before or after in ("-", "–", "—")
                   or not after and len(signed) < 14):
             return m.values[0]
-    if not city:
-        return None
-    toks = analyse(cleaned.dateline).tokens
+    return None
+
+
+def _city_state(cleaned: Cleaned) -> str | None:
+    """The state of the city a dateline is filed from ("الجزائر (واس)": Algeria)."""
+    toks = analyse(cleaned.dateline).tokens if cleaned.dateline else []
     m = match_at(toks, 0, place_gazetteer()) if toks else None
     return m.values[0][1] or None if m else None
 
