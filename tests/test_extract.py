@@ -734,3 +734,15 @@ def test_a_foreign_agency_filing_from_a_story_state_gives_no_home_of_its_own():
     assert extract_text(text, "t33").home == "DZ"
     text = text.replace("بمشاركة", "بحضور السفير السعودي لدى الجزائر وبمشاركة")
     assert extract_text(text, "t34").home == "SA"
+
+
+def test_an_agreement_of_understanding_is_a_memorandum():
+    r = extract_text("وبحث الجانبان المضي قدماً في توقيع اتفاقية التفاهم بين وزارة الاتصالات الأردنية "
+                     "ووزارة الاتصالات العراقية.", "t35")
+    assert [a.type for a in r.agreements] == ["MemorandumOfUnderstanding"]
+
+
+def test_the_places_of_a_dateline_are_no_parties():
+    r = extract_text("القدس-جنيف -سويسرا -وفا- على هامش المؤتمر، التقى وزير الاتصالات الفلسطيني "
+                     "نظيره الأردني.", "t36")
+    assert "CH" not in r.countries

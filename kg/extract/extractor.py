@@ -28,7 +28,7 @@ from .cleaning import Cleaned, clean
 from .lexicon import Gazetteer, agency_gazetteer, countries, place_gazetteer, state_of
 from .matching import find_all, match_at
 from .mentions import (OrgMention, PersonMention, Sentence, analyse, country_at, find_organizations, find_persons,
-                       find_places, find_topics, is_definite, is_locative, locates_place,
+                       find_places, find_topics, in_dateline, is_definite, is_locative, locates_place,
                        marked_states, states_named)
 from .text import bare, readings
 from .records import Agreement, ArticleRecords, Engagement, Organization, Person, Place
@@ -541,7 +541,7 @@ def _actors_by_sentence(sents, person_mentions, person_of, org_mentions, org_of,
                                      if m.start not in excluded[s.index] and m.start not in aside
                                      and c.iso2 in named
                                      and not (c.kind == "capital" and is_locative(s, m))
-                                     and not locates_place(s, m, c)]
+                                     and not locates_place(s, m, c) and not in_dateline(s, m)]
         at += [(k, iso) for k in range(len(s.tokens)) if k not in excluded[s.index] and k not in aside
                and (iso := _title_at(s, k, titled))]
         people, bodies = [], []

@@ -158,6 +158,19 @@ def is_locative(s: Sentence, m: Match) -> bool:
     return prev is not None and toks[prev].fold in words("words.tsv", "locative")
 
 
+def in_dateline(s: Sentence, m: Match) -> bool:
+    """A state in a dateline of several places says where the story is filed from, whatever
+    its kind: "القدس-ابيدجان -ساحل العاج -معا- على هامش المؤتمر".
+
+    >>> s = analyse("القدس-ابيدجان -ساحل العاج -معا- على هامش المؤتمر")
+    >>> [c.iso2 for m, c in s.countries if in_dateline(s, m)]      # Abidjan, Côte d'Ivoire
+    ['CI', 'CI']
+    """
+    toks = s.tokens
+    return 0 < m.start <= 6 and m.end < len(toks) and toks[m.end].text in "-–—" \
+        and toks[m.start - 1].text in "-–—" and all(t.is_word or t.text in "-–—" for t in toks[:m.start])
+
+
 def locates_place(s: Sentence, m: Match, c: CountryMention) -> bool:
     """A state named after a city of its own where something happens says where the city is,
     and is no party: "في مدينة نيويورك بالولايات المتحدة", "في بوخاريست، رومانيا".
@@ -215,7 +228,7 @@ def states_named(s: Sentence, exclude: set[int] = frozenset()) -> list[str]:
     for m, c in s.countries:
         if m.start in exclude:
             continue
-        if c.kind == "capital" and is_locative(s, m) or locates_place(s, m, c):
+        if c.kind == "capital" and is_locative(s, m) or locates_place(s, m, c) or in_dateline(s, m):
             continue
         if c.iso2 not in out:
             out.append(c.iso2)
