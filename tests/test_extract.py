@@ -746,3 +746,13 @@ def test_the_places_of_a_dateline_are_no_parties():
     r = extract_text("القدس-جنيف -سويسرا -وفا- على هامش المؤتمر، التقى وزير الاتصالات الفلسطيني "
                      "نظيره الأردني.", "t36")
     assert "CH" not in r.countries
+
+
+
+def test_a_ministry_name_two_states_share_names_no_state_the_article_never_names():
+    """"وزارة الاتصالات والاقتصاد الرقمي" is Palestine's in the lexicon, and Nigeria's too in
+    Arabic: on a real page of Egypt and Nigeria it gives no Palestinian party."""
+    from pathlib import Path
+    page = Path(__file__).parent / "challenge-real-7" / "v19.txt"
+    r = extract_text(page.read_text(encoding="utf-8"), "v19")
+    assert "PS" not in r.countries and {"EG", "NG"} <= set(r.countries)

@@ -66,8 +66,13 @@ def extract_cleaned(cleaned: Cleaned, article_id: str, source_file: str, sha256:
                        if not all((s.index, k) in inside for k in range(pm.start, pm.end))]
     persons, person_of = _resolve_persons(person_mentions)
     orgs, org_of = _resolve_orgs(org_mentions, sents)
-    for o in orgs:                       # "وزارة الاقتصاد الرقمي والريادة" is Jordan's only
-        o.country = o.country or _state_of_name(o.label)
+    # "هيئة الحكومة الرقمية" is Saudi Arabia's only; a ministry is named by its portfolio, which
+    # other states' ministries may share ("وزارة الاتصالات والاقتصاد الرقمي": Palestine's, and
+    # Nigeria's in Arabic), so its name gives a state only where the article names that state
+    named_anywhere = {iso for s in sents for iso in states_named(s)}
+    for o in orgs:
+        iso = _state_of_name(o.label)
+        o.country = o.country or (iso if o.head not in lexicon.words("orgs.tsv", "ministry") or iso in named_anywhere else None)
 
     # persons whose role names an organisation take its state ("رئيس مجلس إدارة اتحاد بيتا")
     for (s, pm) in person_mentions:
