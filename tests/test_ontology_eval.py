@@ -111,7 +111,8 @@ REAL_PAGE_SETS = {
     "challenge-real-3": (0.88, 0.94, 0.89, 1, 0.70),
     "challenge-real-4": (0.87, 0.97, 0.94, 5, 0.78),
     "challenge-real-5": (0.86, 0.84, 0.77, 3, 0.46),    # at arrival 0.772
-    "challenge-real-6": (0.74, 0.75, 0.83, 1, 0.33),    # at arrival 0.687
+    "challenge-real-6": (0.80, 0.98, 0.86, 2, 0.33),    # at arrival 0.687
+    "challenge-real-7": (0.77, 0.92, 0.76, 10, 0.66),   # at arrival 0.746
 }
 
 
