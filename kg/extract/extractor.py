@@ -92,8 +92,13 @@ def extract_cleaned(cleaned: Cleaned, article_id: str, source_file: str, sha256:
         excluded[s.index].update(m.start for m, c in s.countries
                                  if c.kind == "demonym" and not m.prefix and m.end - m.start == 1
                                  and s.tokens[m.start].fold in surnames)
+    acting: dict[int, set] = {}          # the states of the persons and bodies each sentence names
+    for mentions, of in ((person_mentions, person_of), (org_mentions, org_of)):
+        for s, m in mentions:
+            if a := of.get((s.index, m.start)):
+                acting.setdefault(s.index, set()).add(a.country)
     for s in sents:
-        excluded[s.index].update(_venues(s, person_mentions, person_of, org_mentions, org_of))
+        excluded[s.index].update(_venues(s, acting.get(s.index, set())))
     counts: Counter[str] = Counter()
     # where each state is first named: its sentence, then its place there (news names its own
     # state first: "المغرب والبرتغال يبحثان", "الجزائرية-الماليزية")
@@ -124,8 +129,9 @@ def extract_cleaned(cleaned: Cleaned, article_id: str, source_file: str, sha256:
     # (with no pair of two states named twice, the two states named at all: "مع الهيئة … في رومانيا"
     # beside one "سوق الاتصالات المصري")
     two = pair if pair or len(counts) != 2 else sorted(counts)
-    rec.home = filed_from or _home_by_bare_title(counts, by_name, sents) or _home_by_marks(two, marks) or _home_by_title(two, sents) \
-        or _home(pair, story, marked, first_seen, counts)
+    used = _titles_used(sents)
+    rec.home = filed_from or _home_by_bare_title(counts, by_name, used) or _home_by_marks(two, marks) \
+        or _home_by_title(two, used) or _home(pair, story, marked, first_seen, counts)
     for p in persons:
         if not p.country and rec.home and (p.roles or len(story) <= 2):
             p.country = rec.home
@@ -268,6 +274,11 @@ def _content(label: str) -> set[str]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _optional_forms() -> frozenset[str]:
+    return frozenset(identity.skeleton(w) for w in lexicon.words("orgs.tsv", "optional_form"))
+
+
 def _without_form(full: Organization, short: Organization) -> bool:
     """``short`` is ``full``'s name without its form word ("البريد السعودي", "مؤسسة البريد السعودي").
 
@@ -275,8 +286,7 @@ def _without_form(full: Organization, short: Organization) -> bool:
     True
     """
     words = identity.skeleton(full.label).split()
-    forms = {identity.skeleton(w) for w in lexicon.words("orgs.tsv", "optional_form")}
-    return full.country == short.country and len(words) > 2 and words[0] in forms \
+    return full.country == short.country and len(words) > 2 and words[0] in _optional_forms() \
         and " ".join(words[1:]) == identity.skeleton(short.label)
 
 
@@ -376,32 +386,49 @@ def _city_state(cleaned: Cleaned) -> str | None:
     return m.values[0][1] or None if m else None
 
 
+@lru_cache(maxsize=1)
+def _bare_titles() -> frozenset[str]:
+    """The state titles that stand alone for a state (words.tsv self_state), folded, without
+    their article: {"مملكه", "سلطنه"}."""
+    return frozenset(w.removeprefix("ال") for w in lexicon.words("words.tsv", "self_state"))
+
+
 @lru_cache(maxsize=None)
 def _titles_of(iso2: str) -> frozenset[str]:
     """The state titles a state's names carry: {"مملكه"} for Bahrain ("مملكة البحرين")."""
     r = next(r for r in lexicon.records("countries.tsv") if r["iso2"] == iso2)
     names = [r["name_ar"], *lexicon.split(r.get("variants_ar", ""))]
     return frozenset(w.removeprefix("ال") for n in names for w in fold(n).split()
-                     if w.removeprefix("ال") in {x.removeprefix("ال") for x in lexicon.words("words.tsv", "self_state")})
+                     if w.removeprefix("ال") in _bare_titles())
 
 
-def _home_by_title(pair: list[str], sents: list[Sentence]) -> str | None:
+def _title_word(s: Sentence, k: int) -> str | None:
+    """The state title token ``k`` uses alone ("بالسلطنة": "سلطنه"), not inside a state's name
+    ("سلطنة عمان")."""
+    title = next((stem.removeprefix("ال") for _, stem in readings(s.tokens[k].fold)
+                  if stem.startswith("ال") and stem.removeprefix("ال") in _bare_titles()), None)
+    return title if title and not country_at(s, k) else None
+
+
+def _titles_used(sents: list[Sentence]) -> set[str]:
+    """The state titles the text uses alone ("المملكة والولايات المتحدة توقعان")."""
+    return {t for s in sents for k in range(len(s.tokens)) if (t := _title_word(s, k))}
+
+
+def _home_by_title(pair: list[str], used: set[str]) -> str | None:
     """A state's title alone ("المملكة والولايات المتحدة توقعان", "بالسلطنة") stands for the home:
-    of the two states, the one whose name carries it.
+    of the two states, the one whose name carries it (``used``: :func:`_titles_used`).
 
-    >>> _home_by_title(["US", "SA"], [analyse("المملكة والولايات المتحدة توقعان اتفاقية")])
+    >>> _home_by_title(["US", "SA"], _titles_used([analyse("المملكة والولايات المتحدة توقعان اتفاقية")]))
     'SA'
     """
     if len(pair) != 2:
         return None
-    bare_titles = {w.removeprefix("ال") for w in lexicon.words("words.tsv", "self_state")}
-    used = {stem.removeprefix("ال") for s in sents for k, tok in enumerate(s.tokens) if not country_at(s, k)
-            for _, stem in readings(tok.fold) if stem.startswith("ال") and stem.removeprefix("ال") in bare_titles}
     titled = [c for c in pair if _titles_of(c) & used]
     return titled[0] if len(titled) == 1 else None
 
 
-def _home_by_bare_title(counts: Counter, by_name: Counter, sents: list[Sentence]) -> str | None:
+def _home_by_bare_title(counts: Counter, by_name: Counter, used: set[str]) -> str | None:
     """News calls its own state by its title alone and names the others: "المملكة تعزز شراكتها مع
     إستونيا والدنمارك" is Saudi news, though Denmark is a kingdom too. The home is the one state
     whose name carries a title the text uses alone and that the text never names (it is there
@@ -409,12 +436,9 @@ def _home_by_bare_title(counts: Counter, by_name: Counter, sents: list[Sentence]
 
     >>> from collections import Counter
     >>> _home_by_bare_title(Counter({"EE": 5, "DK": 3, "SA": 2}), Counter({"EE": 4, "DK": 3}),
-    ...                     [analyse("عززت المملكة شراكتها مع إستونيا والدنمارك")])
+    ...                     _titles_used([analyse("عززت المملكة شراكتها مع إستونيا والدنمارك")]))
     'SA'
     """
-    bare_titles = {w.removeprefix("ال") for w in lexicon.words("words.tsv", "self_state")}
-    used = {stem.removeprefix("ال") for s in sents for k, tok in enumerate(s.tokens) if not country_at(s, k)
-            for _, stem in readings(tok.fold) if stem.startswith("ال") and stem.removeprefix("ال") in bare_titles}
     unnamed = [c for c in counts if not by_name[c] and _titles_of(c) & used]
     return unnamed[0] if len(unnamed) == 1 else None
 
@@ -482,21 +506,20 @@ def _places(sents: list[Sentence], dateline: str = "", states: set[str] = frozen
     return list(out.values())
 
 
-def _venues(s: Sentence, person_mentions, person_of, org_mentions, org_of) -> set[int]:
+def _venues(s: Sentence, acting: set) -> set[int]:
     """The states a sentence names only as where a gathering is held: before a word of going to
     take part in it ("زار الإمارات للمشاركة في القمة العالمية"), with no person or body of that
-    state in the sentence. (The gathering is the multilateral setting, its host no party.)
+    state in the sentence (``acting``: their states). (The gathering is the multilateral setting,
+    its host no party.)
 
     >>> s = analyse("وقال الوزير الأردني الذي زار الإمارات للمشاركة في القمة العالمية إن")
-    >>> [s.tokens[k].text for k in _venues(s, [], {}, [], {})]
+    >>> [s.tokens[k].text for k in _venues(s, set())]
     ['الإمارات']
     """
     going = [m.start for m in s.find(lexicon.phrases("cues.tsv", "attending"))]
     if not going or not any(m.values[0] == "Forum" and m.start > going[0]
                             for m in s.find(lexicon.phrases("cues.tsv", "engagement"))):
         return set()
-    acting = {a.country for ss, pm in person_mentions if ss is s and (a := person_of.get((s.index, pm.start)))} | \
-             {a.country for ss, om in org_mentions if ss is s and (a := org_of.get((s.index, om.start)))}
     return {m.start for m, c in s.countries if m.end <= going[0] and c.iso2 not in acting and c.kind != "demonym"}
 
 
@@ -510,20 +533,13 @@ def _title_states(home: str | None, named: Counter) -> dict[str, str]:
     {'مملكه': 'SA'}
     """
     out = {}
-    for title in {w.removeprefix("ال") for w in lexicon.words("words.tsv", "self_state")}:
+    for title in _bare_titles():
         carriers = [c for c in named if title in _titles_of(c)]
         if home and title in _titles_of(home):
             out[title] = home
         elif len(carriers) == 1:
             out[title] = carriers[0]
     return out
-
-
-def _title_at(s: Sentence, k: int, titled: dict[str, str]) -> str | None:
-    if country_at(s, k):
-        return None
-    return next((titled[stem.removeprefix("ال")] for _, stem in readings(s.tokens[k].fold)
-                 if stem.startswith("ال") and stem.removeprefix("ال") in titled), None)
 
 
 def _actors_by_sentence(sents, person_mentions, person_of, org_mentions, org_of, excluded,
@@ -547,8 +563,9 @@ def _actors_by_sentence(sents, person_mentions, person_of, org_mentions, org_of,
                                      and c.iso2 in named
                                      and not (c.kind == "capital" and is_locative(s, m))
                                      and not locates_place(s, m, c) and not in_dateline(s, m)]
-        at += [(k, iso) for k in range(len(s.tokens)) if k not in excluded[s.index] and k not in aside
-               and (iso := _title_at(s, k, titled))]
+        if titled:                       # "بين السلطنة واليمن": the title alone, for its state
+            at += [(k, iso) for k in range(len(s.tokens)) if k not in excluded[s.index] and k not in aside
+                   and (iso := titled.get(_title_word(s, k)))]
         people, bodies = [], []
         for pm in persons_in.get(id(s), ()):
             p = person_of.get((s.index, pm.start))

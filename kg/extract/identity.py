@@ -14,6 +14,7 @@ True
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from . import lexicon
 from .text import fold
@@ -39,6 +40,11 @@ def person_key(name: str, country: str | None = None) -> str:
     return skeleton(name) + ("@" + country if country else "")
 
 
+@lru_cache(maxsize=1)
+def _company_forms() -> frozenset[str]:
+    return frozenset(skeleton(w) for w in lexicon.words("orgs.tsv", "company"))
+
+
 def org_key(name: str, country: str | None) -> str:
     """A body is a name in a state; "الاتحاد الوطني" and "اتحاد وطني" alike, and a company with
     or without its form word ("شركة (هواوي)", "مجموعة هواوي", "هواوي").
@@ -47,7 +53,7 @@ def org_key(name: str, country: str | None) -> str:
     True
     """
     words = skeleton(name).split()
-    if len(words) > 1 and words[0] in {skeleton(w) for w in lexicon.words("orgs.tsv", "company")}:
+    if len(words) > 1 and words[0] in _company_forms():
         words = words[1:]
     if words and words[0].startswith("ال") and len(words[0]) > 3:
         words[0] = words[0][2:]          # "الاتحاد الوطني" and "اتحاد وطني" alike
