@@ -3,8 +3,14 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import ROOT
 from kg.extract import extract_text
 from kg.extract.mentions import analyse, find_organizations, find_persons, find_places, states_named
+
+
+def real_page(folder: str, item: str):
+    """The records of one article of a real-page set (tests/<folder>/<item>.txt)."""
+    return extract_text((ROOT / "tests" / folder / f"{item}.txt").read_text(encoding="utf-8"), item)
 
 
 def persons(text):
@@ -674,9 +680,7 @@ def test_agreements_in_general_are_no_accord():
     """A plural accord noun with no partner, no number and no status ("التزام الهيئة بإبرام
     اتفاقيات مع موردي تكنولوجيا المعلومات والاتصالات العالميين", a real page) is a policy, not
     an accord: the page has one accord, the MoU with Huawei."""
-    from pathlib import Path
-    page = Path(__file__).parent / "challenge-real-6" / "v10.txt"
-    r = extract_text(page.read_text(encoding="utf-8"), "v10")
+    r = real_page("challenge-real-6", "v10")
     assert [(a.type, a.status) for a in r.agreements] == [("MemorandumOfUnderstanding", "signed")]
 
 
@@ -752,7 +756,5 @@ def test_the_places_of_a_dateline_are_no_parties():
 def test_a_ministry_name_two_states_share_names_no_state_the_article_never_names():
     """"وزارة الاتصالات والاقتصاد الرقمي" is Palestine's in the lexicon, and Nigeria's too in
     Arabic: on a real page of Egypt and Nigeria it gives no Palestinian party."""
-    from pathlib import Path
-    page = Path(__file__).parent / "challenge-real-7" / "v19.txt"
-    r = extract_text(page.read_text(encoding="utf-8"), "v19")
+    r = real_page("challenge-real-7", "v19")
     assert "PS" not in r.countries and {"EG", "NG"} <= set(r.countries)

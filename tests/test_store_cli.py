@@ -12,6 +12,7 @@ import signal
 import subprocess
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from rdflib import BNode, Dataset, Graph, URIRef
@@ -141,28 +142,12 @@ def test_kill_during_load_leaves_whole_articles_and_resumes(tmp_path):
     """kill -9 a real load mid-way: each article is wholly stored or absent; loading again completes.
 
     A real subprocess on purpose: only a process can be killed mid-transaction."""
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    sources = sorted(ARTICLES.glob("*.txt"))
     n = 400
-    for i in range(n):
-        src = sources[i % len(sources)]
-        (corpus / f"a{i:04d}.txt").write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
+    corpus = _corpus(tmp_path / "corpus", n)
     store = tmp_path / "kg"
-    seen: list[str] = []
-    with subprocess.Popen(TDKG + ["--store", str(store), "load", "--batch", "4", "--no-validate",
-                                  str(corpus)], cwd=ROOT, stderr=subprocess.PIPE,
-                          stdout=subprocess.DEVNULL, text=True) as proc:
-        t = threading.Thread(target=lambda: [seen.append(c) for c in iter(lambda: proc.stderr.read(64), "")],
-                             daemon=True)
-        t.start()
-        deadline = time.time() + 120
-        while time.time() < deadline and proc.poll() is None and _shown(seen, n) < 40:
-            time.sleep(0.01)
-        assert proc.poll() is None, "the load finished before it could be killed; raise n"
+    with _load_under_way(store, corpus, n, batch=4, shown=40) as (proc, _):
         proc.send_signal(signal.SIGKILL)
-        proc.wait()
-        t.join()
+        proc.wait(60)
 
     s = Store(store)
     present = [g for g in s.named_graphs() if "/article/" in g]
@@ -268,25 +253,37 @@ def test_ctrl_c_summary_counts_exactly_what_is_stored(tmp_path):
         (corpus / f"a{i:04d}.txt").write_text(sources[i % len(sources)].read_text(encoding="utf-8")
                                               + f"\n\nالنسخة {i}\n", encoding="utf-8")     # each its own text
     store = tmp_path / "kg"
-    seen: list[str] = []
+    with _load_under_way(store, corpus, n, batch=8, shown=16) as (proc, _):
+        proc.send_signal(signal.SIGINT)
+        proc.wait(60)
+        out = proc.stdout.read()
+    assert proc.returncode == 130 and out.startswith("INTERRUPTED: "), out
+    said = int(out.split("INTERRUPTED: ", 1)[1].split(" stored", 1)[0].replace(",", ""))
+    stored = [g for g in Store(store).named_graphs() if "/article/" in g]
+    assert 0 < said < n and said == len(stored), (out, len(stored))
 
-    with subprocess.Popen(TDKG + ["--store", str(store), "load", "--batch", "8", "--no-validate",
+
+@contextmanager
+def _load_under_way(store: Path, corpus: Path, n: int, batch: int, shown: int):
+    """A real `tdkg load` of the ``n`` files of ``corpus``, yielded (the process, the stderr read
+    so far) once its progress bar has shown ``shown`` articles; its pipes are closed and it is
+    waited for, whatever the test does or fails on. A thread here owns its stderr: wait for the
+    process and read its stdout, never ``communicate()`` (which would close stderr under it)."""
+    seen: list[str] = []
+    with subprocess.Popen(TDKG + ["--store", str(store), "load", "--batch", str(batch), "--no-validate",
                                   str(corpus)], cwd=ROOT, stderr=subprocess.PIPE,
                           stdout=subprocess.PIPE, text=True) as proc:
         t = threading.Thread(target=lambda: [seen.append(c) for c in iter(lambda: proc.stderr.read(64), "")],
                              daemon=True)
         t.start()
         deadline = time.time() + 120
-        while time.time() < deadline and proc.poll() is None and _shown(seen, n) < 16:
+        while time.time() < deadline and proc.poll() is None and _shown(seen, n) < shown:
             time.sleep(0.01)
-        assert proc.poll() is None, "the load finished before it could be interrupted; raise n"
-        proc.send_signal(signal.SIGINT)
-        out, _ = proc.communicate(timeout=60)
-        t.join()
-    assert proc.returncode == 130 and out.startswith("INTERRUPTED: "), out
-    said = int(out.split("INTERRUPTED: ", 1)[1].split(" stored", 1)[0].replace(",", ""))
-    stored = [g for g in Store(store).named_graphs() if "/article/" in g]
-    assert 0 < said < n and said == len(stored), (out, len(stored))
+        assert proc.poll() is None, "the load finished before the test could act on it; raise n"
+        try:
+            yield proc, seen
+        finally:
+            t.join(timeout=120)
 
 
 def _shown(seen: list[str], n: int) -> int:
@@ -311,18 +308,7 @@ def test_a_second_load_waits_for_the_first(tmp_path):
     Resource temporarily unavailable' is what pyoxigraph raises at once.)"""
     corpus = _corpus(tmp_path / "corpus", 200)
     store = tmp_path / "kg"
-    first = subprocess.Popen(TDKG + ["--store", str(store), "load", "--batch", "8", "--no-validate",
-                                     str(corpus)], cwd=ROOT, stderr=subprocess.PIPE,
-                             stdout=subprocess.PIPE, text=True)
-    with first:
-        seen: list[str] = []
-        t = threading.Thread(target=lambda: [seen.append(c) for c in iter(lambda: first.stderr.read(64), "")],
-                             daemon=True)
-        t.start()
-        deadline = time.time() + 120
-        while time.time() < deadline and first.poll() is None and _shown(seen, 200) < 8:
-            time.sleep(0.02)
-        assert first.poll() is None, "the first load ended before the second started; raise n"
+    with _load_under_way(store, corpus, 200, batch=8, shown=8) as (first, seen):
         def start(*args, **env):
             return subprocess.Popen(TDKG + ["--store", str(store), "load", "--quiet", *map(str, args)], cwd=ROOT,
                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -334,9 +320,9 @@ def test_a_second_load_waits_for_the_first(tmp_path):
             assert first.poll() is None, ("the first load ended before the others opened the store; raise n",
                                           first.returncode, "".join(seen)[-2000:], r_err)
             assert refused.returncode == 2 and "in use by another process" in r_err and "Traceback" not in r_err, r_err
-            out, _ = first.communicate(timeout=120)
+            first.wait(120)
+            out = first.stdout.read()
             s_out, s_err = second.communicate(timeout=120)
-            t.join()
     assert first.returncode == 0 and "200 stored" in out, out
     assert second.returncode == 0 and "5 stored" in s_out, (s_out, s_err)
     waits = [l for l in s_err.splitlines() if "waiting for its lock" in l]
